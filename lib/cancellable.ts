@@ -1,0 +1,71 @@
+/**
+ * The bridge to promises giambio did not make: `cancellable` and `currentSignal`.
+ *
+ * @module
+ */
+import { activeFrame } from "./core/context";
+import { describe } from "./core/validate";
+import { Waiter } from "./core/waiter";
+
+/**
+ * The `AbortSignal` of the innermost cancel scope around the calling code: it aborts
+ * exactly when giambio cancels that code (and not when a shield keeps the cancellation
+ * out). Hand it to `fetch`, `fs.promises`, `timers/promises`, `events.once` and anything
+ * else that takes a `signal`. Its `reason` is a `Cancelled`, so the error those APIs reject
+ * with passes `isCancelled()` and is absorbed by the scope that was cancelled.
+ *
+ * @example
+ * ```ts
+ * import { setTimeout as delay } from "node:timers/promises";
+ *
+ * await giambio.moveOnAfter(1, () => delay(5000, undefined, { signal: giambio.currentSignal() }));
+ * ```
+ */
+export function currentSignal(): AbortSignal {
+  return activeFrame("currentSignal")._scope.signal;
+}
+
+/**
+ * Awaits a promise that giambio did not make, as a checkpoint: on cancellation it throws
+ * `Cancelled` at once, without waiting for the promise (whose eventual rejection is then
+ * ignored). The function form receives an `AbortSignal` that is aborted on cancellation, so
+ * the operation itself stops too. While waiting, the task counts as blocked (for autojump
+ * and `waitAllTasksBlocked`).
+ *
+ * @param what - a promise (any thenable), or a function that takes a signal and returns one
+ * @returns the promise's value
+ * @throws the promise's error; `Cancelled` when cancelled
+ * @example
+ * ```ts
+ * const body = await giambio.cancellable((signal) => fetch(url, { signal }).then((r) => r.text()));
+ * ```
+ */
+export function cancellable<T>(what: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T> | T)): Promise<T> {
+  const isFn = typeof what === "function";
+  if (!isFn && (what === null || typeof (what as { then?: unknown })?.then !== "function")) {
+    throw new TypeError(
+      `Expected \`what\` to be a promise or a function returning one, got ${describe(what)}`,
+    );
+  }
+  const frame = activeFrame("cancellable");
+  if (frame._scope._cancelled) return Promise.reject(frame._task._runner._cancelError(frame));
+  let pending: PromiseLike<T> | T;
+  const w = new Waiter<T>(frame._task, frame._scope);
+  if (isFn) {
+    const controller = new AbortController();
+    w._onCancel = (err) => controller.abort(err);
+    try {
+      pending = what(controller.signal);
+    } catch (err) {
+      w._fail(err);
+      return w.promise;
+    }
+  } else {
+    pending = what;
+  }
+  Promise.resolve(pending).then(
+    (value) => w._wake(value),
+    (err: unknown) => w._fail(err),
+  );
+  return w.promise;
+}

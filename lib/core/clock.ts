@@ -1,0 +1,35 @@
+/**
+ * Where a run gets its time from. The default is the host's monotonic clock; `MockClock`
+ * (in `giambio/testing`) is a virtual one. Time is in seconds, as floats.
+ *
+ * @internal
+ * @module
+ */
+
+/** What the runner needs from a clock. */
+export interface RunClock {
+  /** Current time in seconds. */
+  now(): number;
+  /** True when time only moves when told to (the runner then arms no host timer). */
+  readonly virtual: boolean;
+  /** Called when a run starts using this clock. */
+  _attach(listener: ClockListener): void;
+  /** Called when that run ends. */
+  _detach(listener: ClockListener): void;
+  /** Real seconds to wait, once every task is blocked, before jumping; `false` for never. */
+  readonly _autojump: number | false;
+}
+
+/** A run, as its clock sees it: told when virtual time has moved. */
+export interface ClockListener {
+  _clockMoved(): void;
+}
+
+/** The host's monotonic clock (`performance.now()`), in seconds. */
+export const systemClock: RunClock = {
+  now: () => performance.now() / 1000,
+  virtual: false,
+  _attach() {},
+  _detach() {},
+  _autojump: false,
+};

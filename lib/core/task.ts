@@ -1,0 +1,286 @@
+/**
+ * Tasks: one native async function call, owned by a nursery, with its own cancel scope and
+ * an implicit nursery for the children it spawns.
+ *
+ * A task is *finished* only when its function has returned and all its children have
+ * finished. Its body runs inside its implicit nursery: a failing child cancels the body
+ * (and the other children) and the task fails with the child's error.
+ *
+ * @internal (the class is exported publicly for types and `instanceof`)
+ * @module
+ */
+import { MultiError, TaskCancelledError, isCancelled } from "../errors";
+import { CancelScope } from "./cancel-scope";
+import { activeFrame, storage, type Frame } from "./context";
+import type { Nursery, TaskStatus } from "./nursery";
+import type { Runner } from "./runner";
+import { Waiter } from "./waiter";
+
+/** Where a task is in its life. */
+export type TaskState = "pending" | "running" | "finished" | "failed" | "cancelled";
+
+let nextId = 1;
+
+/**
+ * A handle on a running async function, made by `spawn()`, `nursery.spawn()` or
+ * `nursery.start()`.
+ *
+ * @typeParam T - what the task's function returns
+ * @example
+ * ```ts
+ * const task = giambio.spawn(fetchUser, 42);
+ * console.log(task.name, task.state); // "fetchUser" "pending"
+ * const user = await task.join();
+ * ```
+ */
+export class Task<T = unknown> implements Frame {
+  /** A number unique in the process, increasing in spawn order. */
+  readonly id: number;
+  /** The function's name, or `"<anonymous>"`. */
+  readonly name: string;
+
+  /** @internal */ _task: Task;
+  /** @internal The innermost scope of the task's own frame (a block nursery swaps it). */
+  _scope: CancelScope;
+  /** @internal */ _nursery: Nursery | null = null;
+  /** @internal The task's own scope: `cancel()` cancels it; children hang below it. */
+  readonly _ownScope: CancelScope;
+  /** @internal */ readonly _runner: Runner;
+  /** @internal The nursery this task belongs to (`null` for the root task). */
+  _parentNursery: Nursery | null;
+  /** @internal Set while a `nursery.start()` child has not called `started()`. */
+  _status: TaskStatus | null = null;
+  /** @internal */ _state: TaskState = "pending";
+  /** @internal */ _result: T | undefined = undefined;
+  /** @internal */ _error: unknown = undefined;
+  /** @internal */ _bodyDone = false;
+  /** @internal */ _bodyCancelled = false;
+  /** @internal */ _implicit: Nursery | null = null;
+  /** @internal Function-form and block-form nurseries this task has open. */
+  _open: Set<Nursery> | null = null;
+  /** @internal */ _joiners: Waiter[] | null = null;
+  /** @internal Waits in progress (plus one while waiting for children). */
+  _parked = 0;
+  /** @internal */ _waitingChildren = false;
+  private _fn: ((...args: unknown[]) => unknown) | null;
+  private _args: unknown[] | null;
+
+  /** @internal Tasks are made by `spawn()` and nurseries. */
+  constructor(
+    runner: Runner,
+    fn: (...args: unknown[]) => unknown,
+    args: unknown[],
+    parentNursery: Nursery | null,
+    scopeParent: CancelScope,
+  ) {
+    this.id = nextId++;
+    this.name = fn.name || "<anonymous>";
+    this._runner = runner;
+    this._fn = fn;
+    this._args = args;
+    this._parentNursery = parentNursery;
+    this._ownScope = new CancelScope(scopeParent, runner);
+    this._scope = this._ownScope;
+    this._task = this;
+  }
+
+  /** `"pending"` until the scheduler starts it, then `"running"`, then how it ended. */
+  get state(): TaskState {
+    return this._state;
+  }
+
+  /** Whether the task has ended (finished, failed or cancelled), children included. */
+  get done(): boolean {
+    return this._state !== "pending" && this._state !== "running";
+  }
+
+  /** What the function returned, once the task has finished; otherwise `undefined`. */
+  get result(): T | undefined {
+    return this._result;
+  }
+
+  /** The error the task failed with; `undefined` unless `state` is `"failed"`. */
+  get error(): unknown {
+    return this._error;
+  }
+
+  /** Aborts when the task is cancelled; hand it to APIs that take a `signal`. */
+  get signal(): AbortSignal {
+    return this._ownScope.signal;
+  }
+
+  /**
+   * Cancels the task and everything it started: each gets `Cancelled` at its next
+   * checkpoint. Not a failure: the task ends `"cancelled"`, its nursery carries on, and
+   * `join()` rejects with `TaskCancelledError`. Idempotent; not a checkpoint.
+   *
+   * @param reason - kept on the `Cancelled` errors
+   */
+  cancel(reason?: unknown): void {
+    this._ownScope.cancel(reason);
+  }
+
+  /**
+   * Waits until the task has ended, children included. A checkpoint.
+   *
+   * @returns what the task's function returned
+   * @throws the task's own error if it failed (catching it here does not stop its nursery
+   *   from failing with it); `TaskCancelledError` if it ended cancelled; `Cancelled` if the
+   *   *caller* is cancelled while waiting (the task goes on).
+   *
+   * Cancel safety: cancelling a `join()` loses nothing; join again later.
+   */
+  join(): Promise<T> {
+    const frame = storage.getStore();
+    if ((frame === undefined || frame._scope._closed) && this.done) return this._settled();
+    const f = activeFrame("Task.join");
+    if (f._task === this) throw new TypeError(`Task ${JSON.stringify(this.name)} cannot join itself`);
+    for (let n = f._task._parentNursery; n !== null; n = n._owner?._parentNursery ?? null) {
+      if (n._owner === this) {
+        throw new TypeError(
+          `Task ${JSON.stringify(f._task.name)} cannot join its ancestor ` +
+            `${JSON.stringify(this.name)}: a task finishes only after its children, so this would wait forever`,
+        );
+      }
+    }
+    const w = new Waiter<T>(f._task, f._scope);
+    if (f._scope._cancelled) {
+      w._cancel(this._runner._cancelError(f));
+    } else if (this.done) {
+      this._wakeJoiner(w as Waiter);
+    } else {
+      (this._joiners ??= []).push(w as Waiter);
+      w._cleanup = (x) => {
+        const list = this._joiners;
+        const i = list === null ? -1 : list.indexOf(x);
+        if (i >= 0) list!.splice(i, 1);
+      };
+    }
+    return w.promise;
+  }
+
+  /** @internal */
+  _park(): void {
+    if (this._parked++ === 0) this._runner._taskBlocked();
+  }
+
+  /** @internal */
+  _unpark(): void {
+    if (--this._parked === 0) this._runner._blockedTasks--;
+  }
+
+  /** @internal The implicit nursery, made on first use. */
+  _implicitNursery(): Nursery {
+    return (this._implicit ??= this._runner._newNursery("implicit", this, this._ownScope));
+  }
+
+  /** @internal Called by the runner's batch: starts the function in the task's context. */
+  _resume(): void {
+    if (this._state !== "pending") return;
+    this._state = "running";
+    void storage.run(this, runBody, this as Task);
+  }
+
+  /** @internal */
+  _bodyReturned(value: T): void {
+    this._result = value;
+    this._afterBody();
+  }
+
+  /** @internal */
+  _bodyThrew(err: unknown): void {
+    if (isCancelled(err) && this._ownScope._cancelled) {
+      // Cancelled by our own scope (absorbed here) or from outside (our nursery is
+      // cancelled too): either way an ending, not a failure.
+      this._bodyCancelled = true;
+    } else {
+      this._implicitNursery()._recordError(err);
+    }
+    this._afterBody();
+  }
+
+  private _afterBody(): void {
+    this._bodyDone = true;
+    if (this._open !== null) {
+      for (const n of this._open) n._bodyEnded();
+    }
+    if (!this._maybeFinish() && !this._waitingChildren) {
+      this._waitingChildren = true;
+      this._park();
+    }
+  }
+
+  /** @internal Finishes the task if its body and all its children are done. */
+  _maybeFinish(): boolean {
+    if (!this._bodyDone || this.done) return this.done;
+    if (this._implicit !== null && this._implicit._live() > 0) return false;
+    if (this._open !== null && this._open.size > 0) return false;
+    this._finish();
+    return true;
+  }
+
+  private _finish(): void {
+    const errors = this._implicit?._errors;
+    if (errors != null && errors.length > 0) {
+      this._state = "failed";
+      this._error = errors.length === 1 ? errors[0] : new MultiError(errors);
+      this._result = undefined;
+    } else if (this._bodyCancelled) {
+      this._state = "cancelled";
+    } else {
+      this._state = "finished";
+    }
+    if (this._waitingChildren) {
+      this._waitingChildren = false;
+      this._unpark();
+    }
+    this._implicit?._close();
+    this._ownScope._close();
+    const joiners = this._joiners;
+    if (joiners !== null) {
+      this._joiners = null;
+      for (const w of joiners) {
+        w._cleanup = null;
+        this._wakeJoiner(w);
+      }
+    }
+    if (this._parentNursery !== null) {
+      this._runner._taskExited();
+      this._parentNursery._childExited(this);
+    } else {
+      this._runner._rootExited(this);
+    }
+  }
+
+  private _wakeJoiner(w: Waiter): void {
+    if (this._state === "finished") w._wake(this._result as T);
+    else if (this._state === "failed") w._fail(this._error);
+    else w._fail(new TaskCancelledError(this.name));
+  }
+
+  private _settled(): Promise<T> {
+    if (this._state === "finished") return Promise.resolve(this._result as T);
+    if (this._state === "failed") return Promise.reject(this._error);
+    return Promise.reject(new TaskCancelledError(this.name));
+  }
+
+  /** @internal Takes the function and arguments (once) to run them. */
+  _take(): [(...args: unknown[]) => unknown, unknown[]] {
+    const fn = this._fn as (...args: unknown[]) => unknown;
+    const args = this._args as unknown[];
+    this._fn = this._args = null;
+    return [fn, args];
+  }
+}
+
+async function runBody(task: Task): Promise<void> {
+  const [fn, args] = task._take();
+  let value: unknown;
+  try {
+    value = await fn(...args);
+  } catch (err) {
+    task._bodyThrew(err);
+    return;
+  }
+  task._bodyReturned(value);
+}

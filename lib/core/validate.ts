@@ -1,0 +1,61 @@
+/**
+ * Argument checks shared by every public function: each throws synchronously, at the call,
+ * with a message that names the argument and what was expected.
+ *
+ * @internal
+ * @module
+ */
+
+/** Renders a value for an error message: `` `NaN` (number) ``. */
+export function describe(value: unknown): string {
+  let shown: string;
+  if (typeof value === "function") shown = value.name ? `[function ${value.name}]` : "[function]";
+  else if (typeof value === "string") shown = JSON.stringify(value);
+  else if (typeof value === "bigint") shown = `${value}n`;
+  else if (typeof value === "symbol") shown = value.toString();
+  else if (value === null || typeof value !== "object") shown = String(value);
+  else if (Array.isArray(value)) shown = "[array]";
+  else shown = `[object ${(value as object).constructor?.name ?? "Object"}]`;
+  const type = value === null ? "null" : typeof value;
+  return `\`${shown}\` (${type})`;
+}
+
+/** Throws a `TypeError` naming `name` unless `value` is a function. */
+export function checkFunction(value: unknown, name: string): void {
+  if (typeof value !== "function") {
+    throw new TypeError(`Expected \`${name}\` to be a function, got ${describe(value)}`);
+  }
+}
+
+/** Throws unless `value` is a number >= 0 (`Infinity` allowed, `NaN` not). */
+export function checkDuration(value: unknown, name: string): asserts value is number {
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`Expected \`${name}\` to be a number >= 0, got ${describe(value)}`);
+  }
+  if (value < 0) {
+    throw new RangeError(`Expected \`${name}\` to be a number >= 0, got ${describe(value)}`);
+  }
+}
+
+/** Throws unless `value` is a number that is not `NaN` (`±Infinity` allowed). */
+export function checkDeadline(value: unknown, name: string): asserts value is number {
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(
+      `Expected \`${name}\` to be a number of seconds on the giambio clock, got ${describe(value)}`,
+    );
+  }
+}
+
+/** Throws unless `value` is a boolean. */
+export function checkBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== "boolean") {
+    throw new TypeError(`Expected \`${name}\` to be a boolean, got ${describe(value)}`);
+  }
+}
+
+/** Throws unless `value` is a plain options object (or undefined). */
+export function checkOptions(value: unknown, name: string): void {
+  if (value !== undefined && (value === null || typeof value !== "object")) {
+    throw new TypeError(`Expected \`${name}\` to be an object, got ${describe(value)}`);
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Every error class giambio throws. Each sets `name` to its class name, says when it is
+ * thrown and what to do about it.
+ *
+ * @module
+ */
+
+/**
+ * Thrown into a task at a checkpoint when a cancel scope around it has been cancelled.
+ *
+ * A `Cancelled` is absorbed by the scope that was cancelled (`withCancelScope`,
+ * `moveOnAfter`, a nursery, a task's own `cancel()`), and by nothing else. Code that
+ * catches every error must rethrow it:
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await giambio.sleep(10);
+ * } catch (err) {
+ *   if (giambio.isCancelled(err)) throw err; // never swallow a cancellation
+ *   console.error(err);
+ * }
+ * ```
+ */
+export class Cancelled extends Error {
+  /** The reason given to `cancel(reason)`, if any. */
+  readonly reason: unknown;
+
+  /** @internal Built by the runtime; user code has no need to construct one. */
+  constructor(reason?: unknown) {
+    super(reason === undefined ? "Cancelled" : `Cancelled: ${String(reason)}`);
+    this.name = "Cancelled";
+    this.reason = reason;
+  }
+}
+
+/**
+ * Builds a `Cancelled` without capturing a stack trace. The stack would only ever show the
+ * scheduler (the code that delivers it), and capturing one costs more than the rest of a
+ * cancellation: without this, cancelling 10,000 parked tasks spends most of its time here.
+ *
+ * @internal
+ */
+export function newCancelled(reason?: unknown): Cancelled {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new Cancelled(reason);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * Tells a cancellation apart from a failure: true for a {@link Cancelled}, and for the
+ * `AbortError` a Node API (`timers/promises`, `fs.promises`, `events.once`) rejects with
+ * when the giambio signal it was given is aborted (its `cause` is the `Cancelled`).
+ *
+ * @param err - any caught value
+ * @returns whether `err` is a giambio cancellation
+ * @example
+ * ```ts
+ * try {
+ *   await work();
+ * } catch (err) {
+ *   if (giambio.isCancelled(err)) throw err;
+ *   log(err);
+ * }
+ * ```
+ */
+export function isCancelled(err: unknown): boolean {
+  if (err instanceof Cancelled) return true;
+  return (
+    err instanceof Error &&
+    err.name === "AbortError" &&
+    (err as { cause?: unknown }).cause instanceof Cancelled
+  );
+}
+
+/**
+ * Thrown by `failAfter` and `failAt` when their deadline passed before the function
+ * finished.
+ */
+export class TooSlowError extends Error {
+  constructor(message = "The operation did not finish before its deadline") {
+    super(message);
+    this.name = "TooSlowError";
+  }
+}
+
+/**
+ * Thrown by a nursery (or a task, whose body is a nursery) when more than one of its tasks
+ * failed. `errors` holds every failure in the order they happened; cancellations caused by
+ * the nursery itself never appear in it. When exactly one task failed, the nursery throws
+ * that error itself, not a `MultiError`.
+ */
+export class MultiError extends AggregateError {
+  /** The failures, in the order they happened. */
+  declare readonly errors: unknown[];
+
+  constructor(errors: readonly unknown[], message?: string) {
+    super(errors, message ?? `${errors.length} tasks failed: ${summarize(errors)}`);
+    this.name = "MultiError";
+  }
+}
+
+function summarize(errors: readonly unknown[]): string {
+  return errors
+    .map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)))
+    .join("; ");
+}
+
+/**
+ * Thrown by the block form of a nursery (`await using nursery = openNursery()`) when the
+ * block was left while children were still running and `nursery.join()` had not been
+ * awaited. The children were cancelled and awaited before it was thrown; `cancelled` says
+ * how many. Add `await nursery.join()` at the end of the block's happy path.
+ */
+export class NurseryError extends Error {
+  /** How many children were still running and had to be cancelled. */
+  readonly cancelled: number;
+
+  constructor(message: string, cancelled = 0) {
+    super(message);
+    this.name = "NurseryError";
+    this.cancelled = cancelled;
+  }
+}
+
+/**
+ * Rejects `task.join()` when the task ended cancelled (by its own `cancel()` or by its
+ * nursery's cancellation). It is deliberately not a `Cancelled`: that would tell the code
+ * that called `join()` that it was itself cancelled.
+ */
+export class TaskCancelledError extends Error {
+  /** The name of the task that was cancelled. */
+  readonly taskName: string;
+
+  constructor(taskName: string) {
+    super(`Task ${JSON.stringify(taskName)} was cancelled`);
+    this.name = "TaskCancelledError";
+    this.taskName = taskName;
+  }
+}
+
+/**
+ * Rejects `run()` when the process received SIGINT (Ctrl-C) during the run: every task was
+ * cancelled and has run its `finally` blocks before it is thrown.
+ */
+export class KeyboardInterrupt extends Error {
+  constructor(message = "Interrupted by SIGINT") {
+    super(message);
+    this.name = "KeyboardInterrupt";
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * giambio: structured concurrency for TypeScript and Node.js.
+ *
+ * This is the list of everything public (explicit, no `export *`); `giambio/testing` has
+ * the test tools. A spec snapshots this list.
+ *
+ * @module
+ */
+export { run, runWith, type RunOptions } from "./run";
+export { clock, sleep, sleepUntil, sleepForever, checkpoint } from "./sleep";
+export { spawn, currentTask } from "./spawn";
+export { withNursery, openNursery } from "./nursery";
+export {
+  withCancelScope,
+  moveOnAfter,
+  moveOnAt,
+  failAfter,
+  failAt,
+  type CancelScopeOptions,
+} from "./timeouts";
+export { currentSignal, cancellable } from "./cancellable";
+export { Task, type TaskState } from "./core/task";
+export { Nursery, TaskStatus } from "./core/nursery";
+export { CancelScope } from "./core/cancel-scope";
+export {
+  Cancelled,
+  isCancelled,
+  TooSlowError,
+  MultiError,
+  NurseryError,
+  TaskCancelledError,
+  KeyboardInterrupt,
+} from "./errors";

@@ -193,7 +193,10 @@ export class Nursery {
     } else {
       misnested = true;
     }
-    if (this._joined) return;
+    if (this._joined) {
+      this._close();
+      return;
+    }
     const live = this._live();
     if (live > 0) {
       this._scope.cancel();
@@ -275,6 +278,10 @@ export class Nursery {
   _bodyEnded(): void {
     if (this._kind !== "block" || this._frame === null) return;
     this._frame = null;
+    if (this._joined) {
+      this._close();
+      return;
+    }
     this._abandoned = true;
     this._scope.cancel();
     if (this._live() === 0) this._allDone();
@@ -294,16 +301,14 @@ export class Nursery {
 
   private _reportAbandoned(): void {
     const owner = this._owner as Task;
-    const undelivered = this._undelivered();
-    this._close();
     owner._implicitNursery()._recordError(
-      undelivered ??
+      this._undelivered() ??
         new NurseryError(
           "A nursery from openNursery() was never disposed: open it with `await using` so " +
             "that leaving the block waits for its children",
         ),
     );
-    owner._maybeFinish();
+    this._close(); // lets the owner finish, now failed
   }
 
   /** @internal Waits, uncancellably, until no child runs; always yields once. */

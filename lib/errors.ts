@@ -70,9 +70,12 @@ export function newCancelled(reason?: unknown): Cancelled {
  */
 export function isCancelled(err: unknown): boolean {
   if (err instanceof Cancelled) return true;
+  // Structural, not `instanceof Error`: Node's internals build the AbortError, possibly in
+  // another realm (a vm context, jest's sandbox).
   return (
-    err instanceof Error &&
-    err.name === "AbortError" &&
+    typeof err === "object" &&
+    err !== null &&
+    (err as { name?: unknown }).name === "AbortError" &&
     (err as { cause?: unknown }).cause instanceof Cancelled
   );
 }

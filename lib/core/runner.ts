@@ -241,6 +241,9 @@ export class Runner {
       e.target._timeout();
     }
     this._armTimer();
+    // Time moved but maybe nobody woke (a deadline behind a shield, a task parked in two
+    // waits): every task may still be blocked, so look again.
+    if (this._clock.virtual) this._maybeAutojump();
   }
 
   private _maybeAutojump(): void {

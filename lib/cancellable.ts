@@ -40,7 +40,9 @@ export function currentSignal(): AbortSignal {
  * const body = await giambio.cancellable((signal) => fetch(url, { signal }).then((r) => r.text()));
  * ```
  */
-export function cancellable<T>(what: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T> | T)): Promise<T> {
+export function cancellable<T>(
+  what: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T> | T),
+): Promise<T> {
   const isFn = typeof what === "function";
   if (!isFn && (what === null || typeof (what as { then?: unknown })?.then !== "function")) {
     throw new TypeError(

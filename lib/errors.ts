@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { inspect } from "node:util";
 
 /**
  * Thrown into a task at a checkpoint when a cancel scope around it has been cancelled.
@@ -28,10 +29,16 @@ export class Cancelled extends Error {
 
   /** @internal Built by the runtime; user code has no need to construct one. */
   constructor(reason?: unknown) {
-    super(reason === undefined ? "Cancelled" : `Cancelled: ${String(reason)}`);
+    super(reason === undefined ? "Cancelled" : `Cancelled: ${describeReason(reason)}`);
     this.name = "Cancelled";
     this.reason = reason;
   }
+}
+
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
+  if (typeof reason === "string") return reason;
+  return inspect(reason, { depth: 1, breakLength: Infinity });
 }
 
 /**
@@ -108,9 +115,7 @@ export class MultiError extends AggregateError {
 }
 
 function summarize(errors: readonly unknown[]): string {
-  return errors
-    .map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)))
-    .join("; ");
+  return errors.map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))).join("; ");
 }
 
 /**

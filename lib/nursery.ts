@@ -24,11 +24,18 @@ import { newCancelled } from "./errors";
  * });
  * ```
  */
-export function withNursery<T>(fn: (nursery: Nursery) => T | PromiseLike<T>): Promise<Awaited<T> | undefined> {
+export function withNursery<T>(
+  fn: (nursery: Nursery) => T | PromiseLike<T>,
+): Promise<Awaited<T> | undefined> {
   checkFunction(fn, "fn");
   const frame = activeFrame("withNursery");
   const task = frame._task;
-  const nursery = new Nursery("with", task, new CancelScope(frame._scope, task._runner), task._runner);
+  const nursery = new Nursery(
+    "with",
+    task,
+    new CancelScope(frame._scope, task._runner),
+    task._runner,
+  );
   (task._open ??= new Set()).add(nursery);
   return runNursery(frame, nursery, fn);
 }

@@ -73,7 +73,8 @@ export function runWith<A extends unknown[], T>(
   ...args: A
 ): Promise<Awaited<T>> {
   checkOptions(options, "options");
-  if (options === undefined) throw new TypeError("Expected `options` to be an object, got `undefined` (undefined)");
+  if (options === undefined)
+    throw new TypeError("Expected `options` to be an object, got `undefined` (undefined)");
   checkFunction(fn, "fn");
   const clock = options.clock ?? systemClock;
   if (
@@ -86,7 +87,9 @@ export function runWith<A extends unknown[], T>(
   }
   const signal = options.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`Expected \`options.signal\` to be an AbortSignal, got ${describe(signal)}`);
+    throw new TypeError(
+      `Expected \`options.signal\` to be an AbortSignal, got ${describe(signal)}`,
+    );
   }
   const handleSignals = options.handleSignals ?? true;
   checkBoolean(handleSignals, "options.handleSignals");

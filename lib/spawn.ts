@@ -23,7 +23,10 @@ import { checkFunction } from "./core/validate";
  * await child.join();
  * ```
  */
-export function spawn<A extends unknown[], T>(fn: (...args: A) => T | PromiseLike<T>, ...args: A): Task<Awaited<T>> {
+export function spawn<A extends unknown[], T>(
+  fn: (...args: A) => T | PromiseLike<T>,
+  ...args: A
+): Task<Awaited<T>> {
   checkFunction(fn, "fn");
   const frame = activeFrame("spawn");
   const nursery = frame._nursery ?? frame._task._implicitNursery();

@@ -7,7 +7,13 @@
 import { TooSlowError } from "./errors";
 import { CancelScope } from "./core/cancel-scope";
 import { activeFrame, ScopeFrame, storage, type Frame } from "./core/context";
-import { checkBoolean, checkDeadline, checkDuration, checkFunction, checkOptions } from "./core/validate";
+import {
+  checkBoolean,
+  checkDeadline,
+  checkDuration,
+  checkFunction,
+  checkOptions,
+} from "./core/validate";
 
 /** Options of {@link withCancelScope}. */
 export interface CancelScopeOptions {
@@ -112,7 +118,10 @@ export function moveOnAt<T>(
  * }
  * ```
  */
-export function failAfter<T>(seconds: number, fn: (scope: CancelScope) => T | PromiseLike<T>): Promise<Awaited<T>> {
+export function failAfter<T>(
+  seconds: number,
+  fn: (scope: CancelScope) => T | PromiseLike<T>,
+): Promise<Awaited<T>> {
   checkDuration(seconds, "seconds");
   checkFunction(fn, "fn");
   const frame = activeFrame("failAfter");
@@ -128,7 +137,10 @@ export function failAfter<T>(seconds: number, fn: (scope: CancelScope) => T | Pr
  * await giambio.failAt(giambio.clock() + 2, () => connect(host));
  * ```
  */
-export function failAt<T>(deadline: number, fn: (scope: CancelScope) => T | PromiseLike<T>): Promise<Awaited<T>> {
+export function failAt<T>(
+  deadline: number,
+  fn: (scope: CancelScope) => T | PromiseLike<T>,
+): Promise<Awaited<T>> {
   checkDeadline(deadline, "deadline");
   checkFunction(fn, "fn");
   const frame = activeFrame("failAt");

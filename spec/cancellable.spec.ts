@@ -25,10 +25,13 @@ describe("currentSignal", () => {
   it("is not aborted when a shield keeps the cancellation out", async () => {
     await runMock(async () => {
       await giambio.withCancelScope(async (outer) => {
-        await giambio.withCancelScope(async () => {
-          outer.cancel();
-          expect(giambio.currentSignal().aborted).toBe(false);
-        }, { shield: true });
+        await giambio.withCancelScope(
+          async () => {
+            outer.cancel();
+            expect(giambio.currentSignal().aborted).toBe(false);
+          },
+          { shield: true },
+        );
       });
     });
   });
@@ -91,7 +94,9 @@ describe("currentSignal", () => {
   });
 
   it("throws outside a run", () => {
-    expect(() => giambio.currentSignal()).toThrow(/currentSignal\(\) must be called from inside a task/);
+    expect(() => giambio.currentSignal()).toThrow(
+      /currentSignal\(\) must be called from inside a task/,
+    );
   });
 });
 
@@ -99,7 +104,12 @@ describe("cancellable", () => {
   it("awaits a foreign promise and returns its value", async () => {
     await runMock(async () => {
       expect(await giambio.cancellable(Promise.resolve(3))).toBe(3);
-      expect(await giambio.cancellable(async (signal) => { expect(signal.aborted).toBe(false); return 4; })).toBe(4);
+      expect(
+        await giambio.cancellable(async (signal) => {
+          expect(signal.aborted).toBe(false);
+          return 4;
+        }),
+      ).toBe(4);
     });
   });
 
@@ -107,14 +117,24 @@ describe("cancellable", () => {
     const err = new Boom();
     await runMock(async () => {
       expect((await outcome(giambio.cancellable(Promise.reject(err)))).error).toBe(err);
-      expect((await outcome(giambio.cancellable(() => { throw err; }))).error).toBe(err);
+      expect(
+        (
+          await outcome(
+            giambio.cancellable(() => {
+              throw err;
+            }),
+          )
+        ).error,
+      ).toBe(err);
     });
   });
 
   it("throws Cancelled at once on cancellation, without waiting for the foreign promise", async () => {
     await runMock(async () => {
       let resolveForeign!: (v: string) => void;
-      const foreign = new Promise<string>((r) => { resolveForeign = r; });
+      const foreign = new Promise<string>((r) => {
+        resolveForeign = r;
+      });
       const v = await giambio.moveOnAfter(5, () => giambio.cancellable(foreign));
       expect(v).toBeUndefined();
       expect(giambio.clock()).toBe(5); // the task counted as blocked: autojump moved time
@@ -128,7 +148,9 @@ describe("cancellable", () => {
       const v = await giambio.moveOnAfter(1, () =>
         giambio.cancellable((signal) => {
           given = signal;
-          return new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+          return new Promise((_, reject) =>
+            signal.addEventListener("abort", () => reject(signal.reason)),
+          );
         }),
       );
       expect(v).toBeUndefined();
@@ -140,7 +162,9 @@ describe("cancellable", () => {
   it("a foreign rejection after cancellation is not an unhandled rejection", async () => {
     await runMock(async () => {
       let rejectForeign!: (e: unknown) => void;
-      const foreign = new Promise((_, r) => { rejectForeign = r; });
+      const foreign = new Promise((_, r) => {
+        rejectForeign = r;
+      });
       await giambio.moveOnAfter(1, () => giambio.cancellable(foreign));
       rejectForeign(new Boom("late"));
       await giambio.sleep(1);
@@ -152,7 +176,9 @@ describe("cancellable", () => {
       let called = false;
       await giambio.withCancelScope(async (s) => {
         s.cancel();
-        await giambio.cancellable(async () => { called = true; });
+        await giambio.cancellable(async () => {
+          called = true;
+        });
       });
       expect(called).toBe(false);
     });

@@ -230,7 +230,8 @@ function typeCheck(blocks: readonly Block[]): string[] {
   try {
     const sources = new Map<string, { block: Block; source: Source }>();
     blocks.forEach((block, i) => {
-      const source = directive(block, "fragment") === undefined ? moduleSource(block) : fragmentSource(block);
+      const source =
+        directive(block, "fragment") === undefined ? moduleSource(block) : fragmentSource(block);
       // .mts: an ES module, as a user's file would be, so top-level `await` is allowed.
       const file = path.join(dir, `block-${i}.mts`);
       fs.writeFileSync(file, source.text);
@@ -238,7 +239,8 @@ function typeCheck(blocks: readonly Block[]): string[] {
     });
     const program = ts.createProgram([...sources.keys()], compilerOptions());
     const problems: string[] = [];
-    const render = (d: ts.Diagnostic): string => ts.flattenDiagnosticMessageText(d.messageText, "\n");
+    const render = (d: ts.Diagnostic): string =>
+      ts.flattenDiagnosticMessageText(d.messageText, "\n");
     for (const d of [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()]) {
       problems.push(`(compiler) TS${d.code}: ${render(d)}`);
     }
@@ -248,9 +250,14 @@ function typeCheck(blocks: readonly Block[]): string[] {
         problems.push(`${block.where}: not compiled`);
         continue;
       }
-      for (const d of [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]) {
+      for (const d of [
+        ...program.getSyntacticDiagnostics(sf),
+        ...program.getSemanticDiagnostics(sf),
+      ]) {
         const { line } = sf.getLineAndCharacterOfPosition(d.start ?? 0);
-        problems.push(`${block.file}:${source.lineMap[line] ?? block.line}: TS${d.code}: ${render(d)}`);
+        problems.push(
+          `${block.file}:${source.lineMap[line] ?? block.line}: TS${d.code}: ${render(d)}`,
+        );
       }
     }
     return problems;
@@ -265,7 +272,11 @@ function typeCheck(blocks: readonly Block[]): string[] {
 /** `giambio` as a block sees it: `run`/`runWith` default to a MockClock. */
 function giambioFor(block: Block, runs: Promise<unknown>[]): typeof giambio {
   const realtime = directive(block, "realtime") !== undefined;
-  const runWith = ((options: giambio.RunOptions, fn: (...args: unknown[]) => unknown, ...args: unknown[]) => {
+  const runWith = ((
+    options: giambio.RunOptions,
+    fn: (...args: unknown[]) => unknown,
+    ...args: unknown[]
+  ) => {
     const defaults: giambio.RunOptions = { handleSignals: false };
     if (!realtime) defaults.clock = new MockClock({ autojump: true });
     const promise = giambio.runWith({ ...defaults, ...options }, fn, ...args);
@@ -289,7 +300,7 @@ function captureConsole(out: string[]): Console {
     error: write,
     debug: write,
     dir: (value: unknown) => write(util.inspect(value)),
-  } as Console;
+  };
 }
 
 async function runBlock(block: Block): Promise<string[]> {
@@ -308,6 +319,7 @@ async function runBlock(block: Block): Promise<string[]> {
   const blockRequire = (id: string): unknown => {
     if (id === "giambio") return mapped;
     // jest's require: resolves through moduleNameMapper and the module registry.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(id) as unknown;
   };
   const moduleObject = { exports: {} as Record<string, unknown> };
@@ -365,7 +377,12 @@ async function withTimeout<T>(where: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`${where}: still running after ${BLOCK_TIMEOUT_MS} ms (a run that never settles?)`)),
+      () =>
+        reject(
+          new Error(
+            `${where}: still running after ${BLOCK_TIMEOUT_MS} ms (a run that never settles?)`,
+          ),
+        ),
       BLOCK_TIMEOUT_MS,
     );
   });
@@ -385,7 +402,9 @@ const runnable = blocks.filter((b) => directive(b, "fragment") === undefined);
 describe("the docs' code blocks", () => {
   it("are found in README.md and docs/*.md", () => {
     expect(blocks.length).toBeGreaterThan(0);
-    const unknown = blocks.flatMap((b) => unknownDirectives(b).map((d) => `${b.where}: unknown directive <!-- ${d} -->`));
+    const unknown = blocks.flatMap((b) =>
+      unknownDirectives(b).map((d) => `${b.where}: unknown directive <!-- ${d} -->`),
+    );
     const misplaced = blocks
       .filter((b) => directive(b, "fragment") !== undefined && b.expected !== undefined)
       .map((b) => `${b.where}: a fragment is not run, so it cannot have expected output`);
@@ -394,7 +413,8 @@ describe("the docs' code blocks", () => {
 
   it("all type-check (strict, with the repo's tsconfig)", () => {
     const problems = typeCheck(blocks);
-    if (problems.length > 0) throw new Error(`Docs blocks that do not compile:\n${problems.join("\n")}`);
+    if (problems.length > 0)
+      throw new Error(`Docs blocks that do not compile:\n${problems.join("\n")}`);
   }, 30000);
 
   describe.each(runnable.map((b) => [b.where, b] as const))("%s", (where, block) => {
@@ -403,28 +423,35 @@ describe("the docs' code blocks", () => {
       it.skip(`runs (skipped: ${skip})`, () => undefined);
       return;
     }
-    it(block.expected === undefined ? "runs" : "runs and prints what the docs show", async () => {
-      const warns = directive(block, "warns");
-      let out: string[] = [];
-      const go = async (): Promise<void> => {
-        try {
-          out = await withTimeout(where, runBlock(block));
-        } catch (err) {
-          const shown = err instanceof Error ? (err.stack ?? String(err)) : util.inspect(err);
-          throw new Error(`${where} threw:\n${shown}`);
-        }
-      };
-      if (warns === undefined) await go();
-      else await expectWarning(go, warns);
-      if (block.expected !== undefined) checkOutput(where, block.expected, out);
-    }, BLOCK_TIMEOUT_MS + 1000);
+    it(
+      block.expected === undefined ? "runs" : "runs and prints what the docs show",
+      async () => {
+        const warns = directive(block, "warns");
+        let out: string[] = [];
+        const go = async (): Promise<void> => {
+          try {
+            out = await withTimeout(where, runBlock(block));
+          } catch (err) {
+            const shown = err instanceof Error ? (err.stack ?? String(err)) : util.inspect(err);
+            throw new Error(`${where} threw:\n${shown}`);
+          }
+        };
+        if (warns === undefined) await go();
+        else await expectWarning(go, warns);
+        if (block.expected !== undefined) checkOutput(where, block.expected, out);
+      },
+      BLOCK_TIMEOUT_MS + 1000,
+    );
   });
 });
 
 describe("README.md's Quick start", () => {
   it("shows what `npm start` prints (examples/parent-children.ts)", async () => {
     const readme = fences("README.md");
-    const index = readme.findIndex((f) => (f.lang === "sh" || f.lang === "bash" || f.lang === "shell") && /npm start/.test(f.body));
+    const index = readme.findIndex(
+      (f) =>
+        (f.lang === "sh" || f.lang === "bash" || f.lang === "shell") && /npm start/.test(f.body),
+    );
     expect(index).toBeGreaterThanOrEqual(0);
     const commands = tidy(readme[index]?.body ?? "");
     expect(commands).toEqual(["npm ci && npm start", "npm test"]);
@@ -436,7 +463,9 @@ describe("README.md's Quick start", () => {
     });
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const example = require("../examples/parent-children") as { runExample(mock: boolean): Promise<void> };
+      const example = require("../examples/parent-children") as {
+        runExample(mock: boolean): Promise<void>;
+      };
       await example.runExample(true);
     } finally {
       spy.mockRestore();

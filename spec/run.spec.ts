@@ -30,7 +30,11 @@ describe("run", () => {
 
   it("rejects with the root task's error", async () => {
     const err = new Boom();
-    await expect(giambio.run(async () => { throw err; })).rejects.toBe(err);
+    await expect(
+      giambio.run(async () => {
+        throw err;
+      }),
+    ).rejects.toBe(err);
   });
 
   it("rejects with a child's error after cancelling the root's body", async () => {
@@ -38,7 +42,10 @@ describe("run", () => {
     const log: string[] = [];
     const r = await outcome(
       runMock(async () => {
-        giambio.spawn(async () => { await giambio.sleep(1); throw err; });
+        giambio.spawn(async () => {
+          await giambio.sleep(1);
+          throw err;
+        });
         try {
           await giambio.sleep(100);
         } catch (e) {
@@ -54,7 +61,9 @@ describe("run", () => {
   it("throws a TypeError naming the rule when called inside a running task", async () => {
     await runMock(async () => {
       expect(() => giambio.run(async () => 1)).toThrow(TypeError);
-      expect(() => giambio.run(async () => 1)).toThrow(/inside a running task.*spawn\(\) or a nursery/);
+      expect(() => giambio.run(async () => 1)).toThrow(
+        /inside a running task.*spawn\(\) or a nursery/,
+      );
     });
   });
 
@@ -77,11 +86,19 @@ describe("run", () => {
   });
 
   it("rejects bad arguments synchronously", () => {
-    expect(() => giambio.run(5 as never)).toThrow("Expected `fn` to be a function, got `5` (number)");
-    expect(() => giambio.runWith(null as never, async () => 1)).toThrow(/`options` to be an object/);
+    expect(() => giambio.run(5 as never)).toThrow(
+      "Expected `fn` to be a function, got `5` (number)",
+    );
+    expect(() => giambio.runWith(null as never, async () => 1)).toThrow(
+      /`options` to be an object/,
+    );
     expect(() => giambio.runWith({ clock: {} as never }, async () => 1)).toThrow(/`options.clock`/);
-    expect(() => giambio.runWith({ signal: "x" as never }, async () => 1)).toThrow(/`options.signal` to be an AbortSignal/);
-    expect(() => giambio.runWith({ handleSignals: 1 as never }, async () => 1)).toThrow(/`options.handleSignals` to be a boolean/);
+    expect(() => giambio.runWith({ signal: "x" as never }, async () => 1)).toThrow(
+      /`options.signal` to be an AbortSignal/,
+    );
+    expect(() => giambio.runWith({ handleSignals: 1 as never }, async () => 1)).toThrow(
+      /`options.handleSignals` to be a boolean/,
+    );
   });
 });
 
@@ -103,9 +120,17 @@ describe("runWith", () => {
     const clock = new MockClock();
     const p = giambio.runWith({ clock, signal: controller.signal }, async () => {
       giambio.spawn(async () => {
-        try { await giambio.sleepForever(); } finally { cleanups.push("child"); }
+        try {
+          await giambio.sleepForever();
+        } finally {
+          cleanups.push("child");
+        }
       });
-      try { await giambio.sleepForever(); } finally { cleanups.push("root"); }
+      try {
+        await giambio.sleepForever();
+      } finally {
+        cleanups.push("root");
+      }
     });
     setImmediate(() => controller.abort(reason));
     await expect(p).rejects.toBe(reason);

@@ -33,8 +33,12 @@ describe("sleep", () => {
   it("throws synchronously, before any await, for bad arguments", async () => {
     await runMock(() => {
       expect(() => giambio.sleep(-1)).toThrow(RangeError);
-      expect(() => giambio.sleep(-1)).toThrow("Expected `seconds` to be a number >= 0, got `-1` (number)");
-      expect(() => giambio.sleep(NaN)).toThrow("Expected `seconds` to be a number >= 0, got `NaN` (number)");
+      expect(() => giambio.sleep(-1)).toThrow(
+        "Expected `seconds` to be a number >= 0, got `-1` (number)",
+      );
+      expect(() => giambio.sleep(NaN)).toThrow(
+        "Expected `seconds` to be a number >= 0, got `NaN` (number)",
+      );
       expect(() => giambio.sleep("1" as never)).toThrow(TypeError);
       expect(() => giambio.sleepUntil(NaN)).toThrow(/`deadline`/);
     });
@@ -94,10 +98,16 @@ describe("checkpoint", () => {
     await runMock(async () => {
       await giambio.withNursery(async (n) => {
         n.spawn(async () => {
-          for (let i = 0; i < 3; i++) { log.push(`a${i}`); await giambio.checkpoint(); }
+          for (let i = 0; i < 3; i++) {
+            log.push(`a${i}`);
+            await giambio.checkpoint();
+          }
         });
         n.spawn(async () => {
-          for (let i = 0; i < 3; i++) { log.push(`b${i}`); await giambio.checkpoint(); }
+          for (let i = 0; i < 3; i++) {
+            log.push(`b${i}`);
+            await giambio.checkpoint();
+          }
         });
       });
     });

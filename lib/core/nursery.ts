@@ -16,7 +16,14 @@
  *
  * @module
  */
-import { Cancelled, MultiError, NurseryError, TaskCancelledError, isCancelled, newCancelled } from "../errors";
+import {
+  Cancelled,
+  MultiError,
+  NurseryError,
+  TaskCancelledError,
+  isCancelled,
+  newCancelled,
+} from "../errors";
 import { CancelScope } from "./cancel-scope";
 import { activeFrame, type Frame } from "./context";
 import type { Runner } from "./runner";
@@ -80,7 +87,10 @@ export class Nursery {
    * @returns the child's `Task`
    * @throws `TypeError` if `fn` is not a function or the nursery is closed
    */
-  spawn<A extends unknown[], T>(fn: (...args: A) => T | PromiseLike<T>, ...args: A): Task<Awaited<T>> {
+  spawn<A extends unknown[], T>(
+    fn: (...args: A) => T | PromiseLike<T>,
+    ...args: A
+  ): Task<Awaited<T>> {
     checkFunction(fn, "fn");
     this._checkOpen(fn);
     const task = new Task<Awaited<T>>(
@@ -90,8 +100,8 @@ export class Nursery {
       this,
       this._scope,
     );
-    this._children.add(task as Task);
-    this._runner._spawned(task as Task);
+    this._children.add(task);
+    this._runner._spawned(task);
     return task;
   }
 
@@ -133,7 +143,7 @@ export class Nursery {
     status._task = task;
     this._pending++;
     const w = new Waiter<V>(f._task, null);
-    status._waiter = w as Waiter;
+    status._waiter = w;
     this._runner._spawned(task);
     return w.promise;
   }
@@ -301,13 +311,15 @@ export class Nursery {
 
   private _reportAbandoned(): void {
     const owner = this._owner as Task;
-    owner._implicitNursery()._recordError(
-      this._undelivered() ??
-        new NurseryError(
-          "A nursery from openNursery() was never disposed: open it with `await using` so " +
-            "that leaving the block waits for its children",
-        ),
-    );
+    owner
+      ._implicitNursery()
+      ._recordError(
+        this._undelivered() ??
+          new NurseryError(
+            "A nursery from openNursery() was never disposed: open it with `await using` so " +
+              "that leaving the block waits for its children",
+          ),
+      );
     this._close(); // lets the owner finish, now failed
   }
 
@@ -315,7 +327,7 @@ export class Nursery {
   _waitAll(task: Task): Promise<void> {
     const w = new Waiter<void>(task, null);
     if (this._live() === 0) w._wake(undefined);
-    else this._waiter = w as Waiter;
+    else this._waiter = w;
     return w.promise;
   }
 
@@ -397,9 +409,7 @@ export class TaskStatus<V = undefined> {
     if (task._state === "failed") {
       w._fail(task._error);
     } else if (task._state === "cancelled") {
-      w._fail(
-        this._callerScope._cancelled ? newCancelled() : new TaskCancelledError(task.name),
-      );
+      w._fail(this._callerScope._cancelled ? newCancelled() : new TaskCancelledError(task.name));
     } else {
       w._fail(
         new TypeError(

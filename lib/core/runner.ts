@@ -251,9 +251,7 @@ export class Runner {
     const threshold = this._clock._autojump;
     if (threshold === false || this._autojumpHandle !== null) return;
     this._autojumpHandle =
-      threshold === 0
-        ? setImmediate(this._autojump)
-        : setTimeout(this._autojump, threshold * 1000);
+      threshold === 0 ? setImmediate(this._autojump) : setTimeout(this._autojump, threshold * 1000);
   }
 
   private readonly _autojump = (): void => {

@@ -134,7 +134,8 @@ export class Task<T = unknown> implements Frame {
     const frame = storage.getStore();
     if ((frame === undefined || frame._scope._closed) && this.done) return this._settled();
     const f = activeFrame("Task.join");
-    if (f._task === this) throw new TypeError(`Task ${JSON.stringify(this.name)} cannot join itself`);
+    if (f._task === this)
+      throw new TypeError(`Task ${JSON.stringify(this.name)} cannot join itself`);
     for (let n = f._task._parentNursery; n !== null; n = n._owner?._parentNursery ?? null) {
       if (n._owner === this) {
         throw new TypeError(
@@ -147,9 +148,9 @@ export class Task<T = unknown> implements Frame {
     if (f._scope._cancelled) {
       w._cancel(this._runner._cancelError(f));
     } else if (this.done) {
-      this._wakeJoiner(w as Waiter);
+      this._wakeJoiner(w);
     } else {
-      (this._joiners ??= []).push(w as Waiter);
+      (this._joiners ??= []).push(w);
       w._cleanup = (x) => {
         const list = this._joiners;
         const i = list === null ? -1 : list.indexOf(x);
@@ -253,7 +254,7 @@ export class Task<T = unknown> implements Frame {
   }
 
   private _wakeJoiner(w: Waiter): void {
-    if (this._state === "finished") w._wake(this._result as T);
+    if (this._state === "finished") w._wake(this._result);
     else if (this._state === "failed") w._fail(this._error);
     else w._fail(new TaskCancelledError(this.name));
   }

@@ -15,7 +15,7 @@ export function describe(value: unknown): string {
   else if (typeof value === "symbol") shown = value.toString();
   else if (value === null || typeof value !== "object") shown = String(value);
   else if (Array.isArray(value)) shown = "[array]";
-  else shown = `[object ${(value as object).constructor?.name ?? "Object"}]`;
+  else shown = `[object ${value.constructor?.name ?? "Object"}]`;
   const type = value === null ? "null" : typeof value;
   return `\`${shown}\` (${type})`;
 }

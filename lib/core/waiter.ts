@@ -54,7 +54,7 @@ export class Waiter<T = unknown> implements TimerTarget, Resumable {
       this._reject = reject;
     });
     _task._park();
-    if (_scope !== null) _scope._link(this as Waiter);
+    if (_scope !== null) _scope._link(this);
   }
 
   get _parked(): boolean {
@@ -109,13 +109,13 @@ export class Waiter<T = unknown> implements TimerTarget, Resumable {
   }
 
   private _detach(): void {
-    if (this._scope !== null) this._scope._unlink(this as Waiter);
+    if (this._scope !== null) this._scope._unlink(this);
     if (this._timer !== null) {
       this._task._runner._timers.remove(this._timer);
       this._timer = null;
     }
     if (this._cleanup !== null) {
-      this._cleanup(this as Waiter);
+      this._cleanup(this);
       this._cleanup = null;
     }
     this._task._unpark();

@@ -47,7 +47,9 @@ export class MockClock implements RunClock {
     checkOptions(options, "options");
     const { autojump = false, start = 0 } = options;
     if (typeof start !== "number" || !Number.isFinite(start)) {
-      throw new TypeError(`Expected \`options.start\` to be a finite number, got ${describe(start)}`);
+      throw new TypeError(
+        `Expected \`options.start\` to be a finite number, got ${describe(start)}`,
+      );
     }
     this._now = start;
     this._autojump = parseAutojump(autojump);

@@ -6,7 +6,11 @@
 import * as giambio from "giambio";
 import { Boom, outcome, runMock } from "../support/giambio";
 
-interface Suppressed { name: string; error: unknown; suppressed: unknown }
+interface Suppressed {
+  name: string;
+  error: unknown;
+  suppressed: unknown;
+}
 
 describe("openNursery (the block form)", () => {
   it("join() waits for every child, including ones spawned meanwhile, then closes the nursery", async () => {
@@ -39,17 +43,24 @@ describe("openNursery (the block form)", () => {
     const err = new Boom();
     await runMock(async () => {
       const log: string[] = [];
-      const r = await outcome((async () => {
-        await using nursery = giambio.openNursery();
-        nursery.spawn(async () => { await giambio.sleep(1); throw err; });
-        nursery.spawn(async () => {
-          try { await giambio.sleepForever(); } finally {
-            await giambio.withCancelScope(() => giambio.sleep(2), { shield: true });
-            log.push("sibling done");
-          }
-        });
-        await nursery.join();
-      })());
+      const r = await outcome(
+        (async () => {
+          await using nursery = giambio.openNursery();
+          nursery.spawn(async () => {
+            await giambio.sleep(1);
+            throw err;
+          });
+          nursery.spawn(async () => {
+            try {
+              await giambio.sleepForever();
+            } finally {
+              await giambio.withCancelScope(() => giambio.sleep(2), { shield: true });
+              log.push("sibling done");
+            }
+          });
+          await nursery.join();
+        })(),
+      );
       expect(r.error).toBe(err);
       expect(log).toEqual(["sibling done"]);
       expect(giambio.clock()).toBe(3);
@@ -60,12 +71,23 @@ describe("openNursery (the block form)", () => {
     const a = new Boom("a");
     const b = new Boom("b");
     await runMock(async () => {
-      const r = await outcome((async () => {
-        await using nursery = giambio.openNursery();
-        nursery.spawn(async () => { await giambio.sleep(1); throw a; });
-        nursery.spawn(async () => { try { await giambio.sleepForever(); } finally { throw b; } });
-        await nursery.join();
-      })());
+      const r = await outcome(
+        (async () => {
+          await using nursery = giambio.openNursery();
+          nursery.spawn(async () => {
+            await giambio.sleep(1);
+            throw a;
+          });
+          nursery.spawn(async () => {
+            try {
+              await giambio.sleepForever();
+            } finally {
+              throw b;
+            }
+          });
+          await nursery.join();
+        })(),
+      );
       expect((r.error as giambio.MultiError).errors).toEqual([a, b]);
     });
   });
@@ -76,7 +98,9 @@ describe("openNursery (the block form)", () => {
       const v = await giambio.moveOnAfter(1, async () => {
         await using nursery = giambio.openNursery();
         nursery.spawn(async () => {
-          try { await giambio.sleepForever(); } finally {
+          try {
+            await giambio.sleepForever();
+          } finally {
             await giambio.withCancelScope(() => giambio.sleep(2), { shield: true });
             log.push("child unwound");
           }
@@ -98,22 +122,29 @@ describe("openNursery (the block form)", () => {
     const err = new Boom();
     await runMock(async () => {
       const log: string[] = [];
-      const r = await outcome((async () => {
-        await using nursery = giambio.openNursery();
-        nursery.spawn(async () => { await giambio.sleep(1); throw err; });
-        nursery.spawn(async () => {
-          try { await giambio.sleepForever(); } finally {
-            await giambio.withCancelScope(() => giambio.sleep(2), { shield: true });
-            log.push("sibling unwound");
+      const r = await outcome(
+        (async () => {
+          await using nursery = giambio.openNursery();
+          nursery.spawn(async () => {
+            await giambio.sleep(1);
+            throw err;
+          });
+          nursery.spawn(async () => {
+            try {
+              await giambio.sleepForever();
+            } finally {
+              await giambio.withCancelScope(() => giambio.sleep(2), { shield: true });
+              log.push("sibling unwound");
+            }
+          });
+          try {
+            await giambio.sleep(100); // blocked when the child fails
+          } catch (e) {
+            log.push(e === err ? "block got the failure" : `block got ${String(e)}`);
+            throw e;
           }
-        });
-        try {
-          await giambio.sleep(100); // blocked when the child fails
-        } catch (e) {
-          log.push(e === err ? "block got the failure" : `block got ${String(e)}`);
-          throw e;
-        }
-      })());
+        })(),
+      );
       expect(r.error).toBe(err); // not a SuppressedError, not Cancelled
       expect(log).toEqual(["block got the failure", "sibling unwound"]);
       expect(giambio.clock()).toBe(3); // the block ended only after the sibling finished
@@ -123,11 +154,16 @@ describe("openNursery (the block form)", () => {
   it("delivers the failure at a checkpoint inside a scope nested in the block", async () => {
     const err = new Boom();
     await runMock(async () => {
-      const r = await outcome((async () => {
-        await using nursery = giambio.openNursery();
-        nursery.spawn(async () => { await giambio.sleep(1); throw err; });
-        await giambio.moveOnAfter(50, () => giambio.sleep(100));
-      })());
+      const r = await outcome(
+        (async () => {
+          await using nursery = giambio.openNursery();
+          nursery.spawn(async () => {
+            await giambio.sleep(1);
+            throw err;
+          });
+          await giambio.moveOnAfter(50, () => giambio.sleep(100));
+        })(),
+      );
       expect(r.error).toBe(err);
     });
   });
@@ -136,12 +172,26 @@ describe("openNursery (the block form)", () => {
     const err = new Boom();
     await runMock(async () => {
       const log: string[] = [];
-      const r = await outcome((async () => {
-        await using nursery = giambio.openNursery();
-        nursery.spawn(async () => { await giambio.sleep(1); throw err; });
-        try { await giambio.sleep(100); } catch (e) { log.push(e === err ? "caught failure" : "?"); }
-        try { await giambio.checkpoint(); } catch (e) { log.push((e as Error).name); throw e; }
-      })());
+      const r = await outcome(
+        (async () => {
+          await using nursery = giambio.openNursery();
+          nursery.spawn(async () => {
+            await giambio.sleep(1);
+            throw err;
+          });
+          try {
+            await giambio.sleep(100);
+          } catch (e) {
+            log.push(e === err ? "caught failure" : "?");
+          }
+          try {
+            await giambio.checkpoint();
+          } catch (e) {
+            log.push((e as Error).name);
+            throw e;
+          }
+        })(),
+      );
       expect(log).toEqual(["caught failure", "Cancelled"]);
       const s = r.error as Suppressed;
       expect(s.name).toBe("SuppressedError");
@@ -154,17 +204,24 @@ describe("openNursery (the block form)", () => {
     const first = new Boom("first");
     const later = new Boom("later");
     await runMock(async () => {
-      const r = await outcome((async () => {
-        await using nursery = giambio.openNursery();
-        nursery.spawn(async () => { await giambio.sleep(1); throw first; });
-        nursery.spawn(async () => {
-          try { await giambio.sleepForever(); } finally {
-            await giambio.withCancelScope(() => giambio.sleep(1), { shield: true });
-            throw later; // fails while being cancelled, after the block got `first`
-          }
-        });
-        await giambio.sleep(100);
-      })());
+      const r = await outcome(
+        (async () => {
+          await using nursery = giambio.openNursery();
+          nursery.spawn(async () => {
+            await giambio.sleep(1);
+            throw first;
+          });
+          nursery.spawn(async () => {
+            try {
+              await giambio.sleepForever();
+            } finally {
+              await giambio.withCancelScope(() => giambio.sleep(1), { shield: true });
+              throw later; // fails while being cancelled, after the block got `first`
+            }
+          });
+          await giambio.sleep(100);
+        })(),
+      );
       const s = r.error as Suppressed;
       expect(s.name).toBe("SuppressedError");
       expect(s.error).toBe(later);
@@ -175,27 +232,39 @@ describe("openNursery (the block form)", () => {
   it("a forgotten join(): the children are cancelled and awaited, and the disposer throws NurseryError with how many", async () => {
     await runMock(async () => {
       const log: string[] = [];
-      const r = await outcome((async () => {
-        await using nursery = giambio.openNursery();
-        for (let i = 0; i < 3; i++) {
-          nursery.spawn(async () => { try { await giambio.sleepForever(); } finally { log.push(`child ${i}`); } });
-        }
-        await giambio.sleep(1);
-      })());
+      const r = await outcome(
+        (async () => {
+          await using nursery = giambio.openNursery();
+          for (let i = 0; i < 3; i++) {
+            nursery.spawn(async () => {
+              try {
+                await giambio.sleepForever();
+              } finally {
+                log.push(`child ${i}`);
+              }
+            });
+          }
+          await giambio.sleep(1);
+        })(),
+      );
       expect(r.error).toBeInstanceOf(giambio.NurseryError);
       expect((r.error as giambio.NurseryError).cancelled).toBe(3);
-      expect((r.error as Error).message).toMatch(/3 children were still running and `await nursery.join\(\)` had not been awaited/);
+      expect((r.error as Error).message).toMatch(
+        /3 children were still running and `await nursery.join\(\)` had not been awaited/,
+      );
       expect(log.sort()).toEqual(["child 0", "child 1", "child 2"]);
     });
   });
 
   it("a return from the block while children run is the same forgotten join()", async () => {
     await runMock(async () => {
-      const r = await outcome((async (): Promise<string> => {
-        await using nursery = giambio.openNursery();
-        nursery.spawn(giambio.sleepForever);
-        return "early";
-      })());
+      const r = await outcome(
+        (async (): Promise<string> => {
+          await using nursery = giambio.openNursery();
+          nursery.spawn(giambio.sleepForever);
+          return "early";
+        })(),
+      );
       expect((r.error as giambio.NurseryError).cancelled).toBe(1);
     });
   });
@@ -203,12 +272,14 @@ describe("openNursery (the block form)", () => {
   it("leaving with an exception while children run: SuppressedError of the NurseryError and the block's error", async () => {
     const err = new Boom();
     await runMock(async () => {
-      const r = await outcome((async () => {
-        await using nursery = giambio.openNursery();
-        nursery.spawn(giambio.sleepForever);
-        await giambio.sleep(1);
-        throw err;
-      })());
+      const r = await outcome(
+        (async () => {
+          await using nursery = giambio.openNursery();
+          nursery.spawn(giambio.sleepForever);
+          await giambio.sleep(1);
+          throw err;
+        })(),
+      );
       const s = r.error as Suppressed;
       expect(s.name).toBe("SuppressedError");
       expect(s.error).toBeInstanceOf(giambio.NurseryError);
@@ -219,13 +290,17 @@ describe("openNursery (the block form)", () => {
   it("a child's failure that has not reached the block is thrown by the disposer, never lost", async () => {
     const err = new Boom();
     await runMock(async () => {
-      const r = await outcome((async () => {
-        await using nursery = giambio.openNursery();
-        nursery.spawn(async () => { throw err; });
-        nursery.spawn(giambio.sleepForever);
-        // The block leaves without a checkpoint after the failure: nothing delivered it.
-        await giambio.withCancelScope(() => giambio.sleep(1), { shield: true });
-      })());
+      const r = await outcome(
+        (async () => {
+          await using nursery = giambio.openNursery();
+          nursery.spawn(async () => {
+            throw err;
+          });
+          nursery.spawn(giambio.sleepForever);
+          // The block leaves without a checkpoint after the failure: nothing delivered it.
+          await giambio.withCancelScope(() => giambio.sleep(1), { shield: true });
+        })(),
+      );
       expect(r.error).toBe(err);
     });
   });
@@ -235,7 +310,13 @@ describe("openNursery (the block form)", () => {
       const log: string[] = [];
       const v = await giambio.moveOnAfter(1, async () => {
         await using nursery = giambio.openNursery();
-        nursery.spawn(async () => { try { await giambio.sleepForever(); } finally { log.push("child"); } });
+        nursery.spawn(async () => {
+          try {
+            await giambio.sleepForever();
+          } finally {
+            log.push("child");
+          }
+        });
         await giambio.sleepForever();
       });
       expect(v).toBeUndefined();
@@ -281,13 +362,21 @@ describe("openNursery (the block form)", () => {
   it("a nursery from openNursery() that is never disposed fails its task with NurseryError after cancelling its children", async () => {
     const log: string[] = [];
     let joined: { value?: unknown; error?: unknown } = {};
-    const r = await outcome(runMock(async () => {
-      const t = giambio.spawn(async () => {
-        const nursery = giambio.openNursery();
-        nursery.spawn(async () => { try { await giambio.sleepForever(); } finally { log.push("child"); } });
-      });
-      joined = await outcome(t.join());
-    }));
+    const r = await outcome(
+      runMock(async () => {
+        const t = giambio.spawn(async () => {
+          const nursery = giambio.openNursery();
+          nursery.spawn(async () => {
+            try {
+              await giambio.sleepForever();
+            } finally {
+              log.push("child");
+            }
+          });
+        });
+        joined = await outcome(t.join());
+      }),
+    );
     expect(joined.error).toBeInstanceOf(giambio.NurseryError);
     expect((joined.error as Error).message).toMatch(/never disposed/);
     expect(r.error).toBe(joined.error);

@@ -21,7 +21,12 @@ describe("withCancelScope", () => {
       await giambio.withCancelScope(async (scope) => {
         seen = scope;
         expect(scope).toBeInstanceOf(giambio.CancelScope);
-        expect([scope.cancelCalled, scope.cancelledCaught, scope.deadline, scope.shield]).toEqual([false, false, Infinity, false]);
+        expect([scope.cancelCalled, scope.cancelledCaught, scope.deadline, scope.shield]).toEqual([
+          false,
+          false,
+          Infinity,
+          false,
+        ]);
         scope.cancel();
         expect(scope.cancelCalled).toBe(true);
         await giambio.sleep(1);
@@ -52,7 +57,11 @@ describe("withCancelScope", () => {
       await giambio.withCancelScope(async (scope) => {
         scope.cancel();
         for (let i = 0; i < 3; i++) {
-          try { await giambio.checkpoint(); } catch (e) { if (giambio.isCancelled(e)) count++; }
+          try {
+            await giambio.checkpoint();
+          } catch (e) {
+            if (giambio.isCancelled(e)) count++;
+          }
         }
         await giambio.sleep(1);
       });
@@ -103,11 +112,14 @@ describe("withCancelScope", () => {
     await runMock(async () => {
       await giambio.sleep(10);
       const log: string[] = [];
-      await giambio.withCancelScope(async () => {
-        log.push("opened");
-        await giambio.checkpoint();
-        log.push("not reached");
-      }, { deadline: 3 });
+      await giambio.withCancelScope(
+        async () => {
+          log.push("opened");
+          await giambio.checkpoint();
+          log.push("not reached");
+        },
+        { deadline: 3 },
+      );
       expect(log).toEqual(["opened"]);
     });
   });
@@ -125,14 +137,27 @@ describe("withCancelScope", () => {
     await runMock(async () => {
       await giambio.withNursery(async (n) => {
         let scope!: giambio.CancelScope;
-        n.spawn(() => giambio.withCancelScope(async (s) => { scope = s; await giambio.sleep(100); }, { deadline: 50 }));
+        n.spawn(() =>
+          giambio.withCancelScope(
+            async (s) => {
+              scope = s;
+              await giambio.sleep(100);
+            },
+            { deadline: 50 },
+          ),
+        );
         await giambio.sleep(1);
         scope.deadline = 10; // earlier
       });
       expect(giambio.clock()).toBe(10);
       await giambio.withNursery(async (n) => {
         let scope!: giambio.CancelScope;
-        n.spawn(() => giambio.moveOnAfter(5, async (s) => { scope = s; await giambio.sleep(100); }));
+        n.spawn(() =>
+          giambio.moveOnAfter(5, async (s) => {
+            scope = s;
+            await giambio.sleep(100);
+          }),
+        );
         await giambio.sleep(1);
         scope.deadline = giambio.clock() + 20; // later
       });
@@ -155,14 +180,23 @@ describe("withCancelScope", () => {
     await runMock(async () => {
       const log: string[] = [];
       await giambio.moveOnAfter(1, async () => {
-        await giambio.withCancelScope(async () => {
-          await giambio.sleep(5);
-          log.push(`shielded sleep done at ${giambio.clock()}`);
-        }, { shield: true });
+        await giambio.withCancelScope(
+          async () => {
+            await giambio.sleep(5);
+            log.push(`shielded sleep done at ${giambio.clock()}`);
+          },
+          { shield: true },
+        );
         await giambio.checkpoint();
         log.push("not reached: the outer scope is cancelled");
       });
-      const v = await giambio.withCancelScope(async (s) => { s.cancel(); await giambio.sleep(1); }, { shield: true });
+      const v = await giambio.withCancelScope(
+        async (s) => {
+          s.cancel();
+          await giambio.sleep(1);
+        },
+        { shield: true },
+      );
       expect(v).toBeUndefined();
       expect(log).toEqual(["shielded sleep done at 5"]);
     });
@@ -174,7 +208,10 @@ describe("withCancelScope", () => {
       await giambio.moveOnAfter(1, async () => {
         await giambio.withCancelScope(async (s) => {
           await giambio.withNursery(async (n) => {
-            n.spawn(async () => { await giambio.sleep(0.5); s.shield = true; });
+            n.spawn(async () => {
+              await giambio.sleep(0.5);
+              s.shield = true;
+            });
             await giambio.sleep(3); // the deadline at 1 passes while shielded
             log.push(`survived to ${giambio.clock()}`);
             s.shield = false; // now the outer cancellation reaches in
@@ -229,8 +266,14 @@ describe("withCancelScope", () => {
   it("two scopes may run concurrently in one task (Promise.all), each with its own deadline", async () => {
     await runMock(async () => {
       const results = await Promise.all([
-        giambio.moveOnAfter(1, async () => { await giambio.sleep(5); return "a"; }),
-        giambio.moveOnAfter(10, async () => { await giambio.sleep(2); return "b"; }),
+        giambio.moveOnAfter(1, async () => {
+          await giambio.sleep(5);
+          return "a";
+        }),
+        giambio.moveOnAfter(10, async () => {
+          await giambio.sleep(2);
+          return "b";
+        }),
       ]);
       expect(results).toEqual([undefined, "b"]);
       expect(giambio.clock()).toBe(2);
@@ -240,7 +283,12 @@ describe("withCancelScope", () => {
   it("lets other errors through", async () => {
     const err = new Boom();
     await runMock(async () => {
-      const r = await outcome(giambio.withCancelScope(async (s) => { s.cancel(); throw err; }));
+      const r = await outcome(
+        giambio.withCancelScope(async (s) => {
+          s.cancel();
+          throw err;
+        }),
+      );
       expect(r.error).toBe(err);
     });
   });
@@ -248,11 +296,19 @@ describe("withCancelScope", () => {
   it("rejects bad arguments synchronously", async () => {
     await runMock(async () => {
       expect(() => giambio.withCancelScope(1 as never)).toThrow("Expected `fn` to be a function");
-      expect(() => giambio.withCancelScope(() => 1, { deadline: NaN })).toThrow(/`options.deadline`/);
-      expect(() => giambio.withCancelScope(() => 1, { shield: "yes" as never })).toThrow(/`options.shield` to be a boolean/);
+      expect(() => giambio.withCancelScope(() => 1, { deadline: NaN })).toThrow(
+        /`options.deadline`/,
+      );
+      expect(() => giambio.withCancelScope(() => 1, { shield: "yes" as never })).toThrow(
+        /`options.shield` to be a boolean/,
+      );
       await giambio.withCancelScope((s) => {
-        expect(() => { s.deadline = NaN; }).toThrow(/`deadline`/);
-        expect(() => { s.shield = 1 as never; }).toThrow(/`shield` to be a boolean/);
+        expect(() => {
+          s.deadline = NaN;
+        }).toThrow(/`deadline`/);
+        expect(() => {
+          s.shield = 1 as never;
+        }).toThrow(/`shield` to be a boolean/);
       });
     });
   });
@@ -261,8 +317,18 @@ describe("withCancelScope", () => {
 describe("moveOnAfter, moveOnAt, failAfter, failAt", () => {
   it("moveOnAfter returns fn's value in time, undefined when time ran out", async () => {
     await runMock(async () => {
-      expect(await giambio.moveOnAfter(2, async () => { await giambio.sleep(1); return "ok"; })).toBe("ok");
-      expect(await giambio.moveOnAfter(2, async () => { await giambio.sleep(3); return "late"; })).toBeUndefined();
+      expect(
+        await giambio.moveOnAfter(2, async () => {
+          await giambio.sleep(1);
+          return "ok";
+        }),
+      ).toBe("ok");
+      expect(
+        await giambio.moveOnAfter(2, async () => {
+          await giambio.sleep(3);
+          return "late";
+        }),
+      ).toBeUndefined();
       expect(giambio.clock()).toBe(3);
     });
   });
@@ -297,7 +363,9 @@ describe("moveOnAfter, moveOnAt, failAfter, failAt", () => {
 
   it("rejects bad arguments synchronously", async () => {
     await runMock(() => {
-      expect(() => giambio.moveOnAfter(-1, () => 1)).toThrow("Expected `seconds` to be a number >= 0, got `-1` (number)");
+      expect(() => giambio.moveOnAfter(-1, () => 1)).toThrow(
+        "Expected `seconds` to be a number >= 0, got `-1` (number)",
+      );
       expect(() => giambio.failAfter(NaN, () => 1)).toThrow(/`seconds`/);
       expect(() => giambio.moveOnAt(NaN, () => 1)).toThrow(/`deadline`/);
       expect(() => giambio.failAt(1, null as never)).toThrow(/`fn` to be a function/);

@@ -20,10 +20,20 @@ describe("withNursery", () => {
       const v = await giambio.withNursery(async (n) => {
         expect(giambio.currentSignal()).toBe(n.signal);
         expect(n.cancelScope.signal).toBe(n.signal);
-        n.spawn(async () => { try { await giambio.sleepForever(); } finally { log.push("child"); } });
+        n.spawn(async () => {
+          try {
+            await giambio.sleepForever();
+          } finally {
+            log.push("child");
+          }
+        });
         await giambio.sleep(1);
         n.cancel();
-        try { await giambio.sleepForever(); } finally { log.push("body"); }
+        try {
+          await giambio.sleepForever();
+        } finally {
+          log.push("body");
+        }
       });
       expect(v).toBeUndefined();
       expect(log.sort()).toEqual(["body", "child"]);
@@ -35,16 +45,27 @@ describe("withNursery", () => {
     const err = new Boom();
     const log: string[] = [];
     await runMock(async () => {
-      const r = await outcome(giambio.withNursery(async (n) => {
-        n.spawn(async () => { await giambio.sleep(1); throw err; });
-        n.spawn(async () => {
-          try { await giambio.sleepForever(); } finally {
-            await giambio.withCancelScope(() => giambio.sleep(5), { shield: true });
-            log.push("slow cleanup done");
+      const r = await outcome(
+        giambio.withNursery(async (n) => {
+          n.spawn(async () => {
+            await giambio.sleep(1);
+            throw err;
+          });
+          n.spawn(async () => {
+            try {
+              await giambio.sleepForever();
+            } finally {
+              await giambio.withCancelScope(() => giambio.sleep(5), { shield: true });
+              log.push("slow cleanup done");
+            }
+          });
+          try {
+            await giambio.sleepForever();
+          } finally {
+            log.push("body cancelled");
           }
-        });
-        try { await giambio.sleepForever(); } finally { log.push("body cancelled"); }
-      }));
+        }),
+      );
       expect(r.error).toBe(err);
       expect(giambio.clock()).toBe(6);
     });
@@ -55,11 +76,19 @@ describe("withNursery", () => {
     const err = new Boom();
     await runMock(async () => {
       const child = { unwound: false };
-      const r = await outcome(giambio.withNursery(async (n) => {
-        n.spawn(async () => { try { await giambio.sleepForever(); } finally { child.unwound = true; } });
-        await giambio.sleep(1);
-        throw err;
-      }));
+      const r = await outcome(
+        giambio.withNursery(async (n) => {
+          n.spawn(async () => {
+            try {
+              await giambio.sleepForever();
+            } finally {
+              child.unwound = true;
+            }
+          });
+          await giambio.sleep(1);
+          throw err;
+        }),
+      );
       expect(r.error).toBe(err);
       expect(child.unwound).toBe(true);
     });
@@ -69,11 +98,22 @@ describe("withNursery", () => {
     const a = new Boom("a");
     const b = new Boom("b");
     await runMock(async () => {
-      const r = await outcome(giambio.withNursery(async (n) => {
-        n.spawn(async () => { await giambio.sleep(1); throw a; });
-        n.spawn(async () => { try { await giambio.sleepForever(); } finally { throw b; } });
-        for (let i = 0; i < 3; i++) n.spawn(giambio.sleepForever);
-      }));
+      const r = await outcome(
+        giambio.withNursery(async (n) => {
+          n.spawn(async () => {
+            await giambio.sleep(1);
+            throw a;
+          });
+          n.spawn(async () => {
+            try {
+              await giambio.sleepForever();
+            } finally {
+              throw b;
+            }
+          });
+          for (let i = 0; i < 3; i++) n.spawn(giambio.sleepForever);
+        }),
+      );
       expect(r.error).toBeInstanceOf(giambio.MultiError);
       expect((r.error as giambio.MultiError).errors).toEqual([a, b]);
       expect((r.error as Error).name).toBe("MultiError");
@@ -84,7 +124,9 @@ describe("withNursery", () => {
     await runMock(async () => {
       let after = false;
       const v = await giambio.moveOnAfter(2, async () => {
-        await giambio.withNursery(async (n) => { n.spawn(giambio.sleepForever); });
+        await giambio.withNursery(async (n) => {
+          n.spawn(giambio.sleepForever);
+        });
         after = true;
       });
       expect(v).toBeUndefined();
@@ -97,7 +139,9 @@ describe("withNursery", () => {
     await runMock(async () => {
       let after = false;
       await giambio.withCancelScope(async (scope) => {
-        await giambio.withNursery(() => { scope.cancel(); });
+        await giambio.withNursery(() => {
+          scope.cancel();
+        });
         after = true;
       });
       expect(after).toBe(false);
@@ -129,8 +173,15 @@ describe("withNursery", () => {
   it("two function-form nurseries may run concurrently in one task", async () => {
     await runMock(async () => {
       const [x, y] = await Promise.all([
-        giambio.withNursery(async (n) => { n.spawn(giambio.sleep, 1); return "x"; }),
-        giambio.moveOnAfter(5, () => giambio.withNursery(async (n) => { n.spawn(giambio.sleepForever); })),
+        giambio.withNursery(async (n) => {
+          n.spawn(giambio.sleep, 1);
+          return "x";
+        }),
+        giambio.moveOnAfter(5, () =>
+          giambio.withNursery(async (n) => {
+            n.spawn(giambio.sleepForever);
+          }),
+        ),
       ]);
       expect([x, y, giambio.clock()]).toEqual(["x", undefined, 5]);
     });
@@ -138,7 +189,9 @@ describe("withNursery", () => {
 
   it("rejects a non-function synchronously", async () => {
     await runMock(() => {
-      expect(() => giambio.withNursery(1 as never)).toThrow("Expected `fn` to be a function, got `1` (number)");
+      expect(() => giambio.withNursery(1 as never)).toThrow(
+        "Expected `fn` to be a function, got `1` (number)",
+      );
     });
   });
 });
@@ -164,7 +217,12 @@ describe("nursery.start", () => {
     const err = new Boom();
     await runMock(async () => {
       const v = await giambio.withNursery(async (n) => {
-        const r = await outcome(n.start(async () => { await giambio.sleep(1); throw err; }));
+        const r = await outcome(
+          n.start(async () => {
+            await giambio.sleep(1);
+            throw err;
+          }),
+        );
         expect(r.error).toBe(err);
         return "nursery fine";
       });
@@ -197,17 +255,21 @@ describe("nursery.start", () => {
     await runMock(async () => {
       await giambio.withNursery(async (n) => {
         // Before started(): the caller's timeout cancels the child.
-        const early = await giambio.moveOnAfter(1, () => n.start(async (status: giambio.TaskStatus) => {
-          await giambio.sleep(5);
-          status.started();
-        }));
+        const early = await giambio.moveOnAfter(1, () =>
+          n.start(async (status: giambio.TaskStatus) => {
+            await giambio.sleep(5);
+            status.started();
+          }),
+        );
         expect(early).toBeUndefined();
         expect(giambio.clock()).toBe(1);
         // After started(): the caller's timeout no longer reaches it.
-        await giambio.moveOnAfter(1, () => n.start(async (status: giambio.TaskStatus) => {
-          status.started();
-          await giambio.sleep(5);
-        }));
+        await giambio.moveOnAfter(1, () =>
+          n.start(async (status: giambio.TaskStatus) => {
+            status.started();
+            await giambio.sleep(5);
+          }),
+        );
         expect(n.children).toHaveLength(1);
       });
       expect(giambio.clock()).toBe(6);
@@ -217,7 +279,10 @@ describe("nursery.start", () => {
   it("a child cancelled by its nursery after started() is absorbed by the nursery", async () => {
     await runMock(async () => {
       await giambio.withNursery(async (n) => {
-        await n.start(async (status: giambio.TaskStatus) => { status.started(); await giambio.sleepForever(); });
+        await n.start(async (status: giambio.TaskStatus) => {
+          status.started();
+          await giambio.sleepForever();
+        });
         n.cancel();
       });
     });
@@ -226,9 +291,15 @@ describe("nursery.start", () => {
   it("a failure after started() is reported by the nursery", async () => {
     const err = new Boom();
     await runMock(async () => {
-      const r = await outcome(giambio.withNursery(async (n) => {
-        await n.start(async (status: giambio.TaskStatus) => { status.started(); await giambio.sleep(1); throw err; });
-      }));
+      const r = await outcome(
+        giambio.withNursery(async (n) => {
+          await n.start(async (status: giambio.TaskStatus) => {
+            status.started();
+            await giambio.sleep(1);
+            throw err;
+          });
+        }),
+      );
       expect(r.error).toBe(err);
     });
   });

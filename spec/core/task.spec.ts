@@ -5,7 +5,9 @@ describe("spawn", () => {
   it("starts the child in the next batch, not inside spawn()", async () => {
     const log: string[] = [];
     await runMock(async () => {
-      const t = giambio.spawn(async () => { log.push("child runs"); });
+      const t = giambio.spawn(async () => {
+        log.push("child runs");
+      });
       log.push(`after spawn: ${t.state}`);
       await t.join();
     });
@@ -15,10 +17,16 @@ describe("spawn", () => {
   it("throws synchronously for a non-function, outside a run, and on a closed nursery", async () => {
     expect(() => giambio.spawn(async () => 1)).toThrow(/must be called from inside a task/);
     await runMock(async () => {
-      expect(() => giambio.spawn("nope" as never)).toThrow("Expected `fn` to be a function, got `\"nope\"` (string)");
+      expect(() => giambio.spawn("nope" as never)).toThrow(
+        'Expected `fn` to be a function, got `"nope"` (string)',
+      );
       let saved: giambio.Nursery | undefined;
-      await giambio.withNursery((n) => { saved = n; });
-      expect(() => saved!.spawn(async function late() {})).toThrow(/Cannot spawn "late": the nursery is closed/);
+      await giambio.withNursery((n) => {
+        saved = n;
+      });
+      expect(() => saved!.spawn(async function late() {})).toThrow(
+        /Cannot spawn "late": the nursery is closed/,
+      );
     });
   });
 
@@ -35,13 +43,21 @@ describe("spawn", () => {
 describe("Task", () => {
   it("has a name, an id, a state, done, result and error", async () => {
     await runMock(async () => {
-      async function worker(): Promise<number> { await giambio.sleep(1); return 7; }
+      async function worker(): Promise<number> {
+        await giambio.sleep(1);
+        return 7;
+      }
       const t = giambio.spawn(worker);
       const anon = giambio.spawn(async () => {});
       expect(t.name).toBe("worker");
       expect(anon.name).toBe("<anonymous>");
       expect(anon.id).toBeGreaterThan(t.id);
-      expect([t.state, t.done, t.result, t.error]).toEqual(["pending", false, undefined, undefined]);
+      expect([t.state, t.done, t.result, t.error]).toEqual([
+        "pending",
+        false,
+        undefined,
+        undefined,
+      ]);
       await giambio.checkpoint();
       await giambio.checkpoint();
       expect(t.state).toBe("running");
@@ -63,19 +79,26 @@ describe("Task", () => {
 
   it("reports failure: state, error, and join() rejects with the error itself", async () => {
     const err = new Boom();
-    const r = await outcome(runMock(async () => {
-      const t = giambio.spawn(async () => { await giambio.sleep(1); throw err; });
-      const j = await outcome(t.join());
-      expect(j.error).toBe(err);
-      expect([t.state, t.error, t.done]).toEqual(["failed", err, true]);
-    }));
+    const r = await outcome(
+      runMock(async () => {
+        const t = giambio.spawn(async () => {
+          await giambio.sleep(1);
+          throw err;
+        });
+        const j = await outcome(t.join());
+        expect(j.error).toBe(err);
+        expect([t.state, t.error, t.done]).toEqual(["failed", err, true]);
+      }),
+    );
     // catching it at join() does not stop the parent from failing with it, once
     expect(r.error).toBe(err);
   });
 
   it("cancel() ends it cancelled, its join() rejects with TaskCancelledError, and the parent carries on", async () => {
     await runMock(async () => {
-      const t = giambio.spawn(async () => { await giambio.sleepForever(); });
+      const t = giambio.spawn(async () => {
+        await giambio.sleepForever();
+      });
       await giambio.sleep(1);
       t.cancel("enough");
       const j = await outcome(t.join());
@@ -93,7 +116,11 @@ describe("Task", () => {
     await runMock(async () => {
       const t = giambio.spawn(async () => {
         giambio.spawn(async () => {
-          try { await giambio.sleepForever(); } finally { log.push("grandchild unwound"); }
+          try {
+            await giambio.sleepForever();
+          } finally {
+            log.push("grandchild unwound");
+          }
         });
         await giambio.sleepForever();
       });
@@ -147,7 +174,10 @@ describe("Task", () => {
 
   it("cancelling a join() loses nothing: the task goes on and can be joined again", async () => {
     await runMock(async () => {
-      const t = giambio.spawn(async () => { await giambio.sleep(10); return "done"; });
+      const t = giambio.spawn(async () => {
+        await giambio.sleep(10);
+        return "done";
+      });
       expect(await giambio.moveOnAfter(1, () => t.join())).toBeUndefined();
       expect(t.state).toBe("running");
       expect(await t.join()).toBe("done");
@@ -170,11 +200,24 @@ describe("Task", () => {
     const log: string[] = [];
     await runMock(async () => {
       const parent = giambio.spawn(async () => {
-        giambio.spawn(async () => { await giambio.sleep(1); throw err; });
         giambio.spawn(async () => {
-          try { await giambio.sleepForever(); } catch (e) { log.push(`sibling ${giambio.isCancelled(e)}`); throw e; }
+          await giambio.sleep(1);
+          throw err;
         });
-        try { await giambio.sleep(100); } catch (e) { log.push(`parent ${giambio.isCancelled(e)}`); throw e; }
+        giambio.spawn(async () => {
+          try {
+            await giambio.sleepForever();
+          } catch (e) {
+            log.push(`sibling ${giambio.isCancelled(e)}`);
+            throw e;
+          }
+        });
+        try {
+          await giambio.sleep(100);
+        } catch (e) {
+          log.push(`parent ${giambio.isCancelled(e)}`);
+          throw e;
+        }
       });
       const r = await outcome(parent.join());
       expect(r.error).toBe(err);
@@ -187,13 +230,19 @@ describe("Task", () => {
   it("if the task's function throws, its unfinished children are cancelled first", async () => {
     const err = new Boom();
     const log: string[] = [];
-    const r = await outcome(runMock(async () => {
-      giambio.spawn(async () => {
-        try { await giambio.sleepForever(); } finally { log.push("child cancelled"); }
-      });
-      await giambio.sleep(1);
-      throw err;
-    }));
+    const r = await outcome(
+      runMock(async () => {
+        giambio.spawn(async () => {
+          try {
+            await giambio.sleepForever();
+          } finally {
+            log.push("child cancelled");
+          }
+        });
+        await giambio.sleep(1);
+        throw err;
+      }),
+    );
     expect(r.error).toBe(err);
     expect(log).toEqual(["child cancelled"]);
   });
@@ -201,12 +250,26 @@ describe("Task", () => {
   it("reports two failures as a MultiError, in the order they happened", async () => {
     const a = new Boom("a");
     const b = new Boom("b");
-    const r = await outcome(runMock(async () => {
-      giambio.spawn(async () => {
-        try { await giambio.sleepForever(); } finally { await giambio.withCancelScope(async () => { throw b; }, { shield: true }); }
-      });
-      giambio.spawn(async () => { await giambio.sleep(1); throw a; });
-    }));
+    const r = await outcome(
+      runMock(async () => {
+        giambio.spawn(async () => {
+          try {
+            await giambio.sleepForever();
+          } finally {
+            await giambio.withCancelScope(
+              async () => {
+                throw b;
+              },
+              { shield: true },
+            );
+          }
+        });
+        giambio.spawn(async () => {
+          await giambio.sleep(1);
+          throw a;
+        });
+      }),
+    );
     expect(r.error).toBeInstanceOf(giambio.MultiError);
     expect(r.error).toBeInstanceOf(AggregateError);
     expect((r.error as giambio.MultiError).errors).toEqual([a, b]);
@@ -214,24 +277,40 @@ describe("Task", () => {
 
   it("reports an error object once, however many paths it travels", async () => {
     const err = new Boom();
-    const r = await outcome(runMock(async () => {
-      const child = giambio.spawn(async () => { await giambio.sleep(1); throw err; });
-      await giambio.withCancelScope(async () => {
-        await giambio.moveOnAfter(0, async () => {});
-        try { await child.join(); } catch (e) { throw e; } // rethrown: same object
-      }, { shield: true });
-    }));
+    const r = await outcome(
+      runMock(async () => {
+        const child = giambio.spawn(async () => {
+          await giambio.sleep(1);
+          throw err;
+        });
+        await giambio.withCancelScope(
+          async () => {
+            await giambio.moveOnAfter(0, async () => {});
+            try {
+              await child.join();
+            } catch (e) {
+              throw e;
+            } // rethrown: same object
+          },
+          { shield: true },
+        );
+      }),
+    );
     expect(r.error).toBe(err);
   });
 });
 
 describe("currentTask", () => {
   it("returns the running task, and throws outside a run", async () => {
-    expect(() => giambio.currentTask()).toThrow(/currentTask\(\) must be called from inside a task/);
+    expect(() => giambio.currentTask()).toThrow(
+      /currentTask\(\) must be called from inside a task/,
+    );
     await runMock(async () => {
       const root = giambio.currentTask();
       expect(root.name).toBe("<anonymous>");
-      const t = giambio.spawn(async function inner() { return giambio.currentTask(); });
+      const t = giambio.spawn(async function inner() {
+        return giambio.currentTask();
+      });
       expect(await t.join()).toBe(t);
       await giambio.moveOnAfter(1, async () => expect(giambio.currentTask()).toBe(root));
     });

@@ -77,8 +77,10 @@ beforeEach(() => {
   host.on("rejectionHandled", onRejectionHandled);
   host.on("warning", onWarning);
   beginWarningTrap();
+  // Restored as is after the test, so it must stay unbound.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   originalEmitWarning = process.emitWarning;
-  process.emitWarning = trappedEmitWarning as typeof process.emitWarning;
+  process.emitWarning = trappedEmitWarning;
   pendingBefore = countPending();
 });
 

@@ -25,6 +25,7 @@ module.exports = {
     "^giambio/testing$": "<rootDir>/lib/testing.ts",
   },
   setupFilesAfterEnv: ["<rootDir>/spec/support/setup.ts"],
+  testResultsProcessor: "<rootDir>/spec/support/results-file.js",
   testTimeout: 10000,
   maxWorkers: 2,
   detectOpenHandles: false,

@@ -1,0 +1,63 @@
+/**
+ * The public surface: a change to what `giambio` or `giambio/testing` exports must be a
+ * deliberate change to this list (and to the docs and the changelog).
+ */
+import * as giambio from "giambio";
+import * as testing from "giambio/testing";
+
+describe("the export list", () => {
+  it("of giambio is exactly the public names", () => {
+    expect(Object.keys(giambio).sort()).toEqual(
+      [
+        "CancelScope",
+        "Cancelled",
+        "KeyboardInterrupt",
+        "MultiError",
+        "Nursery",
+        "NurseryError",
+        "Task",
+        "TaskCancelledError",
+        "TaskStatus",
+        "TooSlowError",
+        "cancellable",
+        "checkpoint",
+        "clock",
+        "currentSignal",
+        "currentTask",
+        "failAfter",
+        "failAt",
+        "isCancelled",
+        "moveOnAfter",
+        "moveOnAt",
+        "openNursery",
+        "run",
+        "runWith",
+        "sleep",
+        "sleepForever",
+        "sleepUntil",
+        "spawn",
+        "withCancelScope",
+        "withNursery",
+      ].sort(),
+    );
+  });
+
+  it("of giambio/testing is exactly the test tools", () => {
+    expect(Object.keys(testing).sort()).toEqual(["MockClock"]);
+  });
+
+  it("names every error class after itself", () => {
+    const errors = [
+      new giambio.TooSlowError(),
+      new giambio.MultiError([new Error("a"), new Error("b")]),
+      new giambio.NurseryError("x"),
+      new giambio.TaskCancelledError("t"),
+      new giambio.KeyboardInterrupt(),
+    ];
+    for (const err of errors) {
+      expect(err).toBeInstanceOf(Error);
+      expect(err.name).toBe(err.constructor.name);
+    }
+    expect(new giambio.MultiError([])).toBeInstanceOf(AggregateError);
+  });
+});

@@ -52,7 +52,7 @@ export function cancellable<T>(
   const frame = activeFrame("cancellable");
   if (frame._scope._cancelled) return Promise.reject(frame._task._runner._cancelError(frame));
   let pending: PromiseLike<T> | T;
-  const w = new Waiter<T>(frame._task, frame._scope);
+  const w = new Waiter<T>(frame._task, frame._scope, "cancellable");
   if (isFn) {
     const controller = new AbortController();
     w._onCancel = (err) => controller.abort(err);

@@ -7,6 +7,8 @@
  * @module
  */
 export { run, runWith, type RunOptions } from "./run";
+export type { Instrument } from "./core/instruments";
+export type { SpawnTraceEntry } from "./core/trace";
 export { clock, sleep, sleepUntil, sleepForever, checkpoint } from "./sleep";
 export { spawn, currentTask } from "./spawn";
 export { withNursery, openNursery } from "./nursery";

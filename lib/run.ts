@@ -5,6 +5,7 @@
  */
 import { systemClock, type RunClock } from "./core/clock";
 import { storage } from "./core/context";
+import { checkInstruments, type Instrument } from "./core/instruments";
 import { Runner } from "./core/runner";
 import { checkBoolean, checkFunction, checkOptions, describe } from "./core/validate";
 
@@ -24,6 +25,18 @@ export interface RunOptions {
    * @default true
    */
   handleSignals?: boolean;
+  /**
+   * Hooks called as the run goes (see {@link Instrument}). An instrument that throws is
+   * removed and reported as a `GiambioWarning`; it never breaks the run.
+   * @default []
+   */
+  instruments?: readonly Instrument[];
+  /**
+   * Record where each task was spawned (a stack capture per spawn): `taskTree()` shows it,
+   * and an error that escapes the run carries the chain of spawn sites in `giambioTrace`.
+   * @default false
+   */
+  traceSpawns?: boolean;
 }
 
 /**
@@ -93,6 +106,9 @@ export function runWith<A extends unknown[], T>(
   }
   const handleSignals = options.handleSignals ?? true;
   checkBoolean(handleSignals, "options.handleSignals");
+  const traceSpawns = options.traceSpawns ?? false;
+  checkBoolean(traceSpawns, "options.traceSpawns");
+  const instruments = checkInstruments(options.instruments);
   const frame = storage.getStore();
   if (frame !== undefined && !frame._task._runner._done) {
     throw new TypeError(
@@ -100,6 +116,6 @@ export function runWith<A extends unknown[], T>(
         "Start concurrent work with giambio.spawn() or a nursery instead",
     );
   }
-  const runner = new Runner({ clock, signal, handleSignals });
+  const runner = new Runner({ clock, signal, handleSignals, instruments, traceSpawns });
   return runner._start(fn as (...args: unknown[]) => unknown, args);
 }

@@ -45,7 +45,7 @@ export function checkpointIn(frame: Frame): Promise<void> {
   const runner = frame._task._runner;
   if (frame._scope._cancelled) return Promise.reject(runner._cancelError(frame));
   if (runner._fastCheckpoint()) return runner._resolved;
-  const w = new Waiter<void>(frame._task, null);
+  const w = new Waiter<void>(frame._task, null, "checkpoint");
   w._wake(undefined);
   return w.promise;
 }
@@ -102,7 +102,7 @@ function parkUntil(frame: Frame, deadline: number): Promise<void> {
   const runner = frame._task._runner;
   if (frame._scope._cancelled) return Promise.reject(runner._cancelError(frame));
   if (deadline <= runner._clock.now()) return checkpointIn(frame);
-  const w = new Waiter<void>(frame._task, frame._scope);
+  const w = new Waiter<void>(frame._task, frame._scope, "sleep");
   if (deadline !== Infinity) {
     w._timer = runner._timers.add(deadline, w);
     runner._armTimer();

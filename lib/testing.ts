@@ -4,3 +4,5 @@
  * @module
  */
 export { MockClock, type MockClockOptions } from "./testing/mock-clock";
+export { waitAllTasksBlocked } from "./testing/wait-all-tasks-blocked";
+export { taskTree, type TaskTree, type TaskNode } from "./testing/task-tree";

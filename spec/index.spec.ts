@@ -43,7 +43,7 @@ describe("the export list", () => {
   });
 
   it("of giambio/testing is exactly the test tools", () => {
-    expect(Object.keys(testing).sort()).toEqual(["MockClock"]);
+    expect(Object.keys(testing).sort()).toEqual(["MockClock", "taskTree", "waitAllTasksBlocked"]);
   });
 
   it("names every error class after itself", () => {

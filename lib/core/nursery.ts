@@ -55,6 +55,8 @@ export class Nursery {
   /** @internal */ readonly _children = new Set<Task>();
   /** @internal `start()` calls whose child has not called `started()` yet. */
   _pending = 0;
+  /** @internal Those children (for `taskTree()`). */
+  _starting: Set<Task> | null = null;
   /** @internal Failures, in order, each once. */
   _errors: unknown[] | null = null;
   /** @internal */ _closed = false;
@@ -142,7 +144,8 @@ export class Nursery {
     task._status = status as unknown as TaskStatus<unknown>;
     status._task = task;
     this._pending++;
-    const w = new Waiter<V>(f._task, null);
+    (this._starting ??= new Set()).add(task);
+    const w = new Waiter<V>(f._task, null, "nursery.start");
     status._waiter = w;
     this._runner._spawned(task);
     return w.promise;
@@ -276,6 +279,7 @@ export class Nursery {
     const status = task._status;
     if (status !== null && !status._started) {
       this._pending--;
+      this._starting?.delete(task);
       status._childEnded(task);
     } else {
       this._children.delete(task);
@@ -325,7 +329,7 @@ export class Nursery {
 
   /** @internal Waits, uncancellably, until no child runs; always yields once. */
   _waitAll(task: Task): Promise<void> {
-    const w = new Waiter<void>(task, null);
+    const w = new Waiter<void>(task, null, "nursery children");
     if (this._live() === 0) w._wake(undefined);
     else this._waiter = w;
     return w.promise;
@@ -398,6 +402,7 @@ export class TaskStatus<V = undefined> {
     this._started = true;
     const nursery = this._nursery;
     nursery._pending--;
+    nursery._starting?.delete(task);
     nursery._children.add(task);
     task._ownScope._reparent(nursery._scope);
     (this._waiter as Waiter)._wake(value[0]);

@@ -17,6 +17,15 @@
  * Time: all sleeps and deadlines of the run live in one `TimerHeap`, driven by a single
  * host `setTimeout` armed for the earliest entry (or, on a virtual clock, by jumps).
  *
+ * Idleness: the runner counts live tasks and blocked tasks (a task is blocked while it has
+ * a parked waiter: a sleep, a join, a `cancellable`, its children). When the two counts
+ * meet, every task is waiting on something outside the run, and `_maybeIdle` arms a
+ * check for the next turn of the event loop. If nothing ran in between (`_activity` did not
+ * move), the run is idle: the `waitAllTasksBlocked()` waiter with the smallest cushion is
+ * woken, or a `MockClock` with autojump jumps to the next deadline, whichever asked for the
+ * shorter real-time cushion (waiters win ties). This is trio's design: autojump is just
+ * another idle waiter.
+ *
  * @internal
  * @module
  */
@@ -27,7 +36,8 @@ import type { Frame } from "./context";
 import { Nursery, type NurseryKind } from "./nursery";
 import { Task } from "./task";
 import { TimerHeap } from "./timer-heap";
-import type { Resumable } from "./waiter";
+import { callHook, type Instrument } from "./instruments";
+import { Waiter, type Resumable } from "./waiter";
 
 /** How long (ms) microtasks may run before the runner lets the event loop turn. */
 export const TURN_BUDGET_MS = 5;
@@ -39,6 +49,15 @@ export interface RunnerOptions {
   clock: RunClock;
   signal: AbortSignal | undefined;
   handleSignals: boolean;
+  instruments: Instrument[] | null;
+  traceSpawns: boolean;
+}
+
+/** A `waitAllTasksBlocked(cushion)` call in progress. */
+interface IdleWaiter {
+  readonly cushion: number;
+  readonly seq: number;
+  readonly waiter: Waiter<void>;
 }
 
 export class Runner {
@@ -46,7 +65,13 @@ export class Runner {
   readonly _timers = new TimerHeap();
   _liveTasks = 0;
   _blockedTasks = 0;
+  /** Moves whenever a task starts or stops being blocked: tells a real idle period apart. */
+  _activity = 0;
   _done = false;
+  /** The hooks of the run, or `null` (the common case: one null check per hook site). */
+  _instruments: Instrument[] | null;
+  readonly _traceSpawns: boolean;
+  _root: Task | null = null;
   readonly _rootScope: CancelScope;
   private _ready: Resumable[] = [];
   private _spare: Resumable[] = [];
@@ -59,7 +84,12 @@ export class Runner {
   private _yieldHandle: NodeJS.Immediate | null = null;
   private _hostTimer: NodeJS.Timeout | null = null;
   private _hostTimerAt = Infinity;
-  private _autojumpHandle: NodeJS.Immediate | NodeJS.Timeout | null = null;
+  private _idleImmediate: NodeJS.Immediate | null = null;
+  private _idleTimer: NodeJS.Timeout | null = null;
+  private _idleEpoch = 0;
+  private _idleSince = 0;
+  private _idleWaiters: IdleWaiter[] = [];
+  private _idleSeq = 0;
   private _resolveRun: ((value: unknown) => void) | null = null;
   private _rejectRun: ((err: unknown) => void) | null = null;
   private readonly _signal: AbortSignal | undefined;
@@ -70,6 +100,8 @@ export class Runner {
   constructor(options: RunnerOptions) {
     this._clock = options.clock;
     this._signal = options.signal;
+    this._instruments = options.instruments;
+    this._traceSpawns = options.traceSpawns;
     this._rootScope = new CancelScope(null, this);
     if (options.handleSignals) {
       this._onSigint = () => {
@@ -94,7 +126,9 @@ export class Runner {
         }
       }
       if (this._onSigint !== null) process.on("SIGINT", this._onSigint);
+      if (this._instruments !== null) this._hook("beforeRun");
       const root = new Task(this, fn, args, null, this._rootScope);
+      this._root = root;
       this._spawned(root);
     });
   }
@@ -102,6 +136,7 @@ export class Runner {
   /** Puts a resumable in the ready queue; a batch will resume it. */
   _schedule(r: Resumable): void {
     this._ready.push(r);
+    if (this._instruments !== null) this._hook("taskScheduled", r._task);
     if (!this._batchPending) {
       this._batchPending = true;
       if (this._yielding || ((++this._tick & 63) === 0 && this._overBudget())) {
@@ -115,7 +150,14 @@ export class Runner {
   /** A new task: counted live, started in the next batch. */
   _spawned(task: Task): void {
     this._liveTasks++;
+    this._activity++;
+    if (this._instruments !== null) this._hook("taskSpawned", task);
     this._schedule(task);
+  }
+
+  /** Calls an instrument hook; drops the instruments once none is left. */
+  _hook(hook: Parameters<typeof callHook>[1], task?: Task): void {
+    if (!callHook(this._instruments as Instrument[], hook, task)) this._instruments = null;
   }
 
   /** @internal */
@@ -129,7 +171,8 @@ export class Runner {
    * through a batch; `false` when the event loop is due a turn.
    */
   _fastCheckpoint(): boolean {
-    if (this._yielding) return false;
+    // With instruments, every reschedule must be seen (taskScheduled), so no shortcut.
+    if (this._yielding || this._instruments !== null) return false;
     if ((++this._cpTick & 1023) !== 0 || !this._overBudget()) return true;
     this._yielding = true;
     return false;
@@ -143,13 +186,38 @@ export class Runner {
   /** A task just became blocked. */
   _taskBlocked(): void {
     this._blockedTasks++;
-    this._maybeAutojump();
+    this._activity++;
+    if (this._blockedTasks === this._liveTasks) this._maybeIdle();
+  }
+
+  /** A blocked task was woken. */
+  _taskUnblocked(): void {
+    this._blockedTasks--;
+    this._activity++;
   }
 
   /** A task has ended. */
   _taskExited(): void {
     this._liveTasks--;
-    this._maybeAutojump();
+    this._activity++;
+    this._maybeIdle();
+  }
+
+  /**
+   * `waitAllTasksBlocked(cushion)`: parks `w` until every other task has been blocked for
+   * `cushion` real seconds.
+   */
+  _waitIdle(w: Waiter<void>, cushion: number): void {
+    const entry: IdleWaiter = { cushion, seq: this._idleSeq++, waiter: w };
+    const list = this._idleWaiters;
+    let i = list.length;
+    while (i > 0 && (list[i - 1] as IdleWaiter).cushion > cushion) i--;
+    list.splice(i, 0, entry);
+    w._cleanup = () => {
+      const at = this._idleWaiters.indexOf(entry);
+      if (at >= 0) this._idleWaiters.splice(at, 1);
+    };
+    this._maybeIdle();
   }
 
   /** The error a waiter of `frame` receives when its scope is cancelled. */
@@ -187,6 +255,10 @@ export class Runner {
     this._taskExited();
     this._done = true;
     this._cleanup();
+    if (this._instruments !== null) {
+      this._afterBatch();
+      if (this._instruments !== null) this._hook("afterRun");
+    }
     const resolve = this._resolveRun as (value: unknown) => void;
     const reject = this._rejectRun as (err: unknown) => void;
     if (task._state === "finished") resolve(task._result);
@@ -198,11 +270,29 @@ export class Runner {
 
   private readonly _runBatch = (): void => {
     this._batchPending = false;
+    const instrumented = this._instruments !== null;
+    if (instrumented) {
+      this._afterBatch(); // the previous batch's, if its microtask has not run yet
+      if (this._instruments !== null) this._hook("beforeBatch");
+    }
     const batch = this._ready;
     this._ready = this._spare;
     for (let i = 0; i < batch.length; i++) (batch[i] as Resumable)._resume();
     batch.length = 0;
     this._spare = batch;
+    // Queued behind the continuations the batch just released, so each has taken its step.
+    if (instrumented) {
+      this._afterBatchDue = true;
+      queueMicrotask(this._afterBatch);
+    }
+  };
+
+  private _afterBatchDue = false;
+
+  private readonly _afterBatch = (): void => {
+    if (!this._afterBatchDue) return;
+    this._afterBatchDue = false;
+    if (this._instruments !== null) this._hook("afterBatch");
   };
 
   private _overBudget(): boolean {
@@ -243,24 +333,47 @@ export class Runner {
     this._armTimer();
     // Time moved but maybe nobody woke (a deadline behind a shield, a task parked in two
     // waits): every task may still be blocked, so look again.
-    if (this._clock.virtual) this._maybeAutojump();
+    if (this._clock.virtual) this._maybeIdle();
   }
 
-  private _maybeAutojump(): void {
+  /** Arms the idle check if every task is blocked and someone waits for idleness. */
+  private _maybeIdle(): void {
+    if (this._idleImmediate !== null || this._idleTimer !== null || this._done) return;
     if (this._blockedTasks !== this._liveTasks || this._liveTasks === 0) return;
-    const threshold = this._clock._autojump;
-    if (threshold === false || this._autojumpHandle !== null) return;
-    this._autojumpHandle =
-      threshold === 0 ? setImmediate(this._autojump) : setTimeout(this._autojump, threshold * 1000);
+    if (this._idleWaiters.length === 0 && this._clock._autojump === false) return;
+    this._idleEpoch = this._activity;
+    this._idleSince = performance.now();
+    this._idleImmediate = setImmediate(this._onIdle);
   }
 
-  private readonly _autojump = (): void => {
-    this._autojumpHandle = null;
-    if (this._done || this._batchPending) return;
-    if (this._blockedTasks !== this._liveTasks) return;
+  private readonly _onIdle = (): void => {
+    this._idleImmediate = this._idleTimer = null;
+    if (this._done) return;
+    if (this._activity !== this._idleEpoch || this._batchPending) {
+      this._maybeIdle(); // something ran meanwhile: the idle period starts again
+      return;
+    }
+    if (this._blockedTasks !== this._liveTasks) return; // the next block re-arms
+    const first = this._idleWaiters[0];
+    const threshold = this._clock._autojump;
     const next = this._timers.earliest;
-    if (next === Infinity) return;
-    (this._clock as RunClock & { _jumpTo(t: number): void })._jumpTo(next);
+    const jump =
+      threshold !== false &&
+      next !== Infinity &&
+      (first === undefined || threshold < first.cushion);
+    const cushion = jump ? threshold : first === undefined ? Infinity : first.cushion;
+    if (cushion === Infinity) return;
+    const left = cushion * 1000 - (performance.now() - this._idleSince);
+    if (left > 0) {
+      this._idleTimer = setTimeout(this._onIdle, left);
+      return;
+    }
+    if (jump) {
+      (this._clock as RunClock & { _jumpTo(t: number): void })._jumpTo(next);
+    } else {
+      this._idleWaiters.shift();
+      (first as IdleWaiter).waiter._wake(undefined);
+    }
   };
 
   private _cleanup(): void {
@@ -269,11 +382,9 @@ export class Runner {
     if (this._onSigint !== null) process.off("SIGINT", this._onSigint);
     if (this._hostTimer !== null) clearTimeout(this._hostTimer);
     if (this._ping !== null) clearImmediate(this._ping);
-    if (this._autojumpHandle !== null) {
-      clearImmediate(this._autojumpHandle as NodeJS.Immediate);
-      clearTimeout(this._autojumpHandle as NodeJS.Timeout);
-    }
-    this._hostTimer = this._ping = this._autojumpHandle = null;
+    if (this._idleImmediate !== null) clearImmediate(this._idleImmediate);
+    if (this._idleTimer !== null) clearTimeout(this._idleTimer);
+    this._hostTimer = this._ping = this._idleImmediate = this._idleTimer = null;
     this._timers.clear();
     // Settle whatever is still queued (orphaned waits) now rather than on a later turn.
     if (this._yieldHandle !== null) {

@@ -14,6 +14,7 @@ import { CancelScope } from "./cancel-scope";
 import { activeFrame, storage, type Frame } from "./context";
 import type { Nursery, TaskStatus } from "./nursery";
 import type { Runner } from "./runner";
+import { addTrace, captureSite } from "./trace";
 import { Waiter } from "./waiter";
 
 /** Where a task is in its life. */
@@ -62,6 +63,10 @@ export class Task<T = unknown> implements Frame {
   /** @internal Waits in progress (plus one while waiting for children). */
   _parked = 0;
   /** @internal */ _waitingChildren = false;
+  /** @internal The wait the task parked in last, while parked (for `taskTree()`). */
+  _waitingOn: Waiter | null = null;
+  /** @internal Where the task was spawned, with `runWith({ traceSpawns: true })`. */
+  _spawnSite: string | null = null;
   private _fn: ((...args: unknown[]) => unknown) | null;
   private _args: unknown[] | null;
 
@@ -82,6 +87,7 @@ export class Task<T = unknown> implements Frame {
     this._ownScope = new CancelScope(scopeParent, runner);
     this._scope = this._ownScope;
     this._task = this;
+    if (runner._traceSpawns) this._spawnSite = captureSite();
   }
 
   /** `"pending"` until the scheduler starts it, then `"running"`, then how it ended. */
@@ -144,7 +150,7 @@ export class Task<T = unknown> implements Frame {
         );
       }
     }
-    const w = new Waiter<T>(f._task, f._scope);
+    const w = new Waiter<T>(f._task, f._scope, this);
     if (f._scope._cancelled) {
       w._cancel(this._runner._cancelError(f));
     } else if (this.done) {
@@ -167,7 +173,7 @@ export class Task<T = unknown> implements Frame {
 
   /** @internal */
   _unpark(): void {
-    if (--this._parked === 0) this._runner._blockedTasks--;
+    if (--this._parked === 0) this._runner._taskUnblocked();
   }
 
   /** @internal The implicit nursery, made on first use. */
@@ -226,6 +232,7 @@ export class Task<T = unknown> implements Frame {
       this._state = "failed";
       this._error = errors.length === 1 ? errors[0] : new MultiError(errors);
       this._result = undefined;
+      if (this._runner._traceSpawns) addTrace(this._error, this);
     } else if (this._bodyCancelled) {
       this._state = "cancelled";
     } else {
@@ -237,6 +244,8 @@ export class Task<T = unknown> implements Frame {
     }
     this._implicit?._close();
     this._ownScope._close();
+    const runner = this._runner;
+    if (runner._instruments !== null) runner._hook("taskExited", this);
     const joiners = this._joiners;
     if (joiners !== null) {
       this._joiners = null;

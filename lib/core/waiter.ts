@@ -14,8 +14,10 @@ import type { CancelScope } from "./cancel-scope";
 import type { Task } from "./task";
 import type { TimerEntry, TimerTarget } from "./timer-heap";
 
-/** Anything the runner's ready queue can resume. */
+/** Anything the runner's ready queue can resume: a waiter, or a task about to start. */
 export interface Resumable {
+  /** The task that runs when this is resumed (for instruments). */
+  readonly _task: Task;
   _resume(): void;
 }
 
@@ -43,17 +45,20 @@ export class Waiter<T = unknown> implements TimerTarget, Resumable {
   /**
    * Parks an operation of `task`. With a `scope`, cancelling that scope (or an enclosing
    * one) fails the wait with `Cancelled`; without one the wait is uncancellable (used to
-   * wait for children, which are cancelled instead).
+   * wait for children, which are cancelled instead). `_what` says what the task waits on,
+   * for `taskTree()`: the operation's name, or the task being joined.
    */
   constructor(
     readonly _task: Task,
     readonly _scope: CancelScope | null,
+    readonly _what: string | Task,
   ) {
     this.promise = new Promise<T>((resolve, reject) => {
       this._resolve = resolve as (value: unknown) => void;
       this._reject = reject;
     });
     _task._park();
+    _task._waitingOn = this;
     if (_scope !== null) _scope._link(this);
   }
 
@@ -118,6 +123,8 @@ export class Waiter<T = unknown> implements TimerTarget, Resumable {
       this._cleanup(this);
       this._cleanup = null;
     }
-    this._task._unpark();
+    const task = this._task;
+    if (task._waitingOn === this) task._waitingOn = null;
+    task._unpark();
   }
 }

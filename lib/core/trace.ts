@@ -1,0 +1,88 @@
+/**
+ * Spawn traces, for `runWith({ traceSpawns: true })`.
+ *
+ * Why: an error thrown in a task has a stack that starts at the scheduler, so it says
+ * nothing of how the program got there. With tracing on, each task records the line that
+ * spawned it, and an error that fails a task collects that task's spawn site on its way
+ * to the root: the chain of spawn sites, innermost first, in `err.giambioTrace`
+ * (non-enumerable, so it changes no equality) and printed by `util.inspect`. This is what
+ * users of Effect and Effection most often miss in their traces.
+ *
+ * Cost: a stack capture per spawn with tracing on (see docs/performance.md); nothing with
+ * it off, where the only trace of this module is one boolean test in the task constructor.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import { inspect } from "node:util";
+import type { Task } from "./task";
+
+/** One link of a `giambioTrace`: a task the error passed through, and where it was spawned. */
+export interface SpawnTraceEntry {
+  /** The task's id. */
+  readonly id: number;
+  /** The task's name. */
+  readonly task: string;
+  /** The stack frames (`at ...` lines) of the code that spawned it, giambio's own left out. */
+  readonly spawnedAt: string;
+}
+
+const LIB_DIR = path.resolve(__dirname, "..");
+const FRAMES = 8;
+
+/** The user frames of the current stack, as `at ...` lines. */
+export function captureSite(): string {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = FRAMES + 6;
+  try {
+    Error.captureStackTrace(holder, captureSite);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  const lines = (holder.stack ?? "").split("\n").slice(1);
+  const user = lines.filter((l) => !l.includes(LIB_DIR + path.sep) && !l.includes("node:internal"));
+  return user
+    .slice(0, FRAMES)
+    .map((l) => l.trim())
+    .join("\n");
+}
+
+const TRACE = "giambioTrace";
+
+/** Appends `task`'s spawn site to `err`'s `giambioTrace` (tracing on, `err` an object). */
+export function addTrace(err: unknown, task: Task): void {
+  if (typeof err !== "object" || err === null || !Object.isExtensible(err)) return;
+  const holder = err as { [TRACE]?: SpawnTraceEntry[] };
+  let trace = Object.prototype.hasOwnProperty.call(err, TRACE) ? holder[TRACE] : undefined;
+  if (trace === undefined) {
+    trace = [];
+    Object.defineProperty(err, TRACE, { value: trace, enumerable: false, configurable: true });
+    Object.defineProperty(err, inspect.custom, {
+      value: inspectWithTrace,
+      enumerable: false,
+      configurable: true,
+    });
+  }
+  if (trace.some((e) => e.id === task.id)) return;
+  trace.push({ id: task.id, task: task.name, spawnedAt: task._spawnSite ?? "(unknown)" });
+}
+
+function inspectWithTrace(
+  this: { [TRACE]: SpawnTraceEntry[] },
+  _depth: number,
+  options: object,
+): string {
+  const plain = inspect(this, { ...options, customInspect: false });
+  return `${plain}\n${formatTrace(this[TRACE])}`;
+}
+
+/** Renders a trace as lines: one heading per task, its spawn frames indented below. */
+export function formatTrace(trace: readonly SpawnTraceEntry[]): string {
+  const out = ["giambio spawn trace (innermost task first):"];
+  for (const e of trace) {
+    out.push(`  in task ${JSON.stringify(e.task)} (#${e.id}), spawned`);
+    for (const line of e.spawnedAt.split("\n")) out.push(`      ${line}`);
+  }
+  return out.join("\n");
+}

@@ -156,8 +156,12 @@ export class TaskCancelledError extends Error {
  * cancelled and has run its `finally` blocks before it is thrown.
  */
 export class KeyboardInterrupt extends Error {
-  constructor(message = "Interrupted by SIGINT") {
+  /** How many SIGINTs the run received (a second one also cancels shielded cleanup). */
+  readonly signals: number;
+
+  constructor(message = "Interrupted by SIGINT", signals = 1) {
     super(message);
     this.name = "KeyboardInterrupt";
+    this.signals = signals;
   }
 }

@@ -43,6 +43,9 @@ import { Waiter, type Resumable } from "./waiter";
 export const TURN_BUDGET_MS = 5;
 
 const RESOLVED: Promise<void> = Promise.resolve();
+const KEEP_ALIVE_MS = 2 ** 31 - 1;
+
+function noop(): void {}
 
 /** What `runWith` passes to a runner. @internal */
 export interface RunnerOptions {
@@ -95,7 +98,9 @@ export class Runner {
   private readonly _signal: AbortSignal | undefined;
   private _onAbort: (() => void) | null = null;
   private _onSigint: (() => void) | null = null;
-  private _interrupted = false;
+  private _keepAlive: NodeJS.Timeout | null = null;
+  /** How many SIGINTs the run received. */
+  _interrupts = 0;
 
   constructor(options: RunnerOptions) {
     this._clock = options.clock;
@@ -104,9 +109,12 @@ export class Runner {
     this._traceSpawns = options.traceSpawns;
     this._rootScope = new CancelScope(null, this);
     if (options.handleSignals) {
+      // The first Ctrl-C cancels the run; a second one while it unwinds is not lost: it
+      // cancels every scope, shielded ones too, so that cleanup stuck in a shield stops.
       this._onSigint = () => {
-        this._interrupted = true;
-        this._rootScope.cancel(new KeyboardInterrupt());
+        this._interrupts++;
+        if (this._interrupts === 1) this._rootScope.cancel(new KeyboardInterrupt());
+        else forceCancel(this._rootScope, new KeyboardInterrupt());
       };
     }
   }
@@ -126,6 +134,10 @@ export class Runner {
         }
       }
       if (this._onSigint !== null) process.on("SIGINT", this._onSigint);
+      // A live run keeps the process alive, as a blocked trio program does: tasks parked
+      // forever (a server's `sleepForever()`) wait for Ctrl-C instead of Node exiting with
+      // their `finally` blocks never run.
+      this._keepAlive = setInterval(noop, KEEP_ALIVE_MS);
       if (this._instruments !== null) this._hook("beforeRun");
       const root = new Task(this, fn, args, null, this._rootScope);
       this._root = root;
@@ -261,9 +273,12 @@ export class Runner {
     }
     const resolve = this._resolveRun as (value: unknown) => void;
     const reject = this._rejectRun as (err: unknown) => void;
-    if (task._state === "finished") resolve(task._result);
+    if (this._interrupts > 0) {
+      // Whatever else happened while unwinding travels along as the cause.
+      const cause = task._state === "failed" ? task._error : undefined;
+      reject(keyboardInterrupt(this._interrupts, cause));
+    } else if (task._state === "finished") resolve(task._result);
     else if (task._state === "failed") reject(task._error);
-    else if (this._interrupted) reject(new KeyboardInterrupt());
     else if (this._signal?.aborted === true) reject(this._signal.reason);
     else reject(new TaskCancelledError(task.name));
   }
@@ -381,6 +396,8 @@ export class Runner {
     if (this._onAbort !== null) this._signal?.removeEventListener("abort", this._onAbort);
     if (this._onSigint !== null) process.off("SIGINT", this._onSigint);
     if (this._hostTimer !== null) clearTimeout(this._hostTimer);
+    if (this._keepAlive !== null) clearInterval(this._keepAlive);
+    this._keepAlive = null;
     if (this._ping !== null) clearImmediate(this._ping);
     if (this._idleImmediate !== null) clearImmediate(this._idleImmediate);
     if (this._idleTimer !== null) clearTimeout(this._idleTimer);
@@ -393,4 +410,26 @@ export class Runner {
     }
     if (this._batchPending) queueMicrotask(this._runBatch);
   }
+}
+
+/** Cancels `root` and every scope below it, shielded or not. */
+function forceCancel(root: CancelScope, reason: unknown): void {
+  const all: CancelScope[] = [];
+  const stack = [root];
+  for (let s = stack.pop(); s !== undefined; s = stack.pop()) {
+    all.push(s);
+    if (s._children !== null) for (const c of s._children) stack.push(c);
+  }
+  for (const s of all) s.cancel(reason);
+}
+
+function keyboardInterrupt(signals: number, cause: unknown): KeyboardInterrupt {
+  const message =
+    signals === 1
+      ? "Interrupted by SIGINT"
+      : `Interrupted by SIGINT (${signals} times: the second one also cancelled shielded cleanup)`;
+  const err = new KeyboardInterrupt(message, signals);
+  if (cause !== undefined)
+    Object.defineProperty(err, "cause", { value: cause, configurable: true, writable: true });
+  return err;
 }

@@ -29,7 +29,7 @@ export class Cancelled extends Error {
 
   /** @internal Built by the runtime; user code has no need to construct one. */
   constructor(reason?: unknown) {
-    super(reason === undefined ? "Cancelled" : `Cancelled: ${describeReason(reason)}`);
+    super(reason === undefined ? "cancelled" : `cancelled: ${describeReason(reason)}`);
     this.name = "Cancelled";
     this.reason = reason;
   }

@@ -133,6 +133,8 @@ export class Nursery {
     checkFunction(fn, "fn");
     const f = activeFrame("Nursery.start");
     this._checkOpen(fn);
+    // A checkpoint: code that is already cancelled does not start the child at all.
+    if (f._scope._cancelled) return Promise.reject(this._runner._cancelError(f));
     const status = new TaskStatus<V>(this, f._scope);
     const task = new Task(
       this._runner,

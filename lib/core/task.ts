@@ -53,6 +53,8 @@ export class Task<T = unknown> implements Frame {
   _status: TaskStatus | null = null;
   /** @internal */ _state: TaskState = "pending";
   /** @internal */ _result: T | undefined = undefined;
+  /** @internal What the function returned, kept until the task finishes. */
+  _returned: T | undefined = undefined;
   /** @internal */ _error: unknown = undefined;
   /** @internal */ _bodyDone = false;
   /** @internal */ _bodyCancelled = false;
@@ -190,7 +192,7 @@ export class Task<T = unknown> implements Frame {
 
   /** @internal */
   _bodyReturned(value: T): void {
-    this._result = value;
+    this._returned = value;
     this._afterBody();
   }
 
@@ -231,13 +233,14 @@ export class Task<T = unknown> implements Frame {
     if (errors != null && errors.length > 0) {
       this._state = "failed";
       this._error = errors.length === 1 ? errors[0] : new MultiError(errors);
-      this._result = undefined;
       if (this._runner._traceSpawns) addTrace(this._error, this);
     } else if (this._bodyCancelled) {
       this._state = "cancelled";
     } else {
       this._state = "finished";
+      this._result = this._returned;
     }
+    this._returned = undefined;
     if (this._waitingChildren) {
       this._waitingChildren = false;
       this._unpark();

@@ -248,7 +248,7 @@ describe("withCancelScope", () => {
         const r = await outcome(giambio.checkpoint());
         expect(r.error).toBeInstanceOf(giambio.Cancelled);
         expect((r.error as giambio.Cancelled).reason).toBe("shutdown");
-        expect((r.error as Error).message).toBe("Cancelled: shutdown");
+        expect((r.error as Error).message).toBe("cancelled: shutdown");
       });
     });
   });

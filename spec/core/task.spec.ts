@@ -316,3 +316,39 @@ describe("currentTask", () => {
     });
   });
 });
+
+describe("Task.result", () => {
+  it("stays undefined until the task has finished, children included", async () => {
+    await runMock(async () => {
+      const t = giambio.spawn(async () => {
+        giambio.spawn(giambio.sleep, 5);
+        return "value";
+      });
+      await giambio.sleep(1);
+      expect(t.state).toBe("running");
+      expect(t.result).toBeUndefined();
+      expect(await t.join()).toBe("value");
+      expect(t.result).toBe("value");
+    });
+  });
+});
+
+describe("nursery.start in cancelled code", () => {
+  it("is a checkpoint: it throws Cancelled and does not start the child", async () => {
+    await runMock(async () => {
+      let ran = false;
+      await giambio.withNursery(async (nursery) => {
+        const r = await giambio.withCancelScope(async (scope) => {
+          scope.cancel();
+          return nursery.start(async (status: giambio.TaskStatus<string>) => {
+            ran = true;
+            status.started("ready");
+          });
+        });
+        expect(r).toBeUndefined();
+        expect(nursery.children).toEqual([]);
+      });
+      expect(ran).toBe(false);
+    });
+  });
+});

@@ -15,6 +15,7 @@
 
 import { setImmediate as realSetImmediate } from "node:timers";
 import { isNativeError } from "node:util/types";
+import { pendingTimers, trackTimers } from "./timers";
 import {
   beginWarningTrap,
   describeWarning,
@@ -36,12 +37,10 @@ const host: NodeJS.Process = hostProcess;
 const WATCHED = ["Timeout", "Immediate"] as const;
 type Watched = (typeof WATCHED)[number];
 
+trackTimers();
+
 function countPending(): Record<Watched, number> {
-  const counts: Record<Watched, number> = { Timeout: 0, Immediate: 0 };
-  for (const resource of host.getActiveResourcesInfo()) {
-    if (resource === "Timeout" || resource === "Immediate") counts[resource] += 1;
-  }
-  return counts;
+  return pendingTimers();
 }
 
 let pendingBefore: Record<Watched, number> = { Timeout: 0, Immediate: 0 };

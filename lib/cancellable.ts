@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { activeFrame } from "./core/context";
+import { activeFrame, type Frame } from "./core/context";
+import { Operation } from "./core/operation";
 import { describe } from "./core/validate";
 import { Waiter } from "./core/waiter";
 
@@ -50,6 +51,21 @@ export function cancellable<T>(
     );
   }
   const frame = activeFrame("cancellable");
+  if (!isFn) {
+    // The foreign promise runs already: mark its rejection handled now, so that a
+    // cancellable() never awaited (and reported as such) leaves no unhandled rejection.
+    Promise.resolve(what).catch(noop);
+  }
+  return new Operation("cancellable", frame, awaitForeign<T>, what, isFn);
+}
+
+function noop(): void {}
+
+function awaitForeign<T>(
+  frame: Frame,
+  what: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T> | T),
+  isFn: boolean,
+): Promise<T> {
   if (frame._scope._cancelled) return Promise.reject(frame._task._runner._cancelError(frame));
   let pending: PromiseLike<T> | T;
   const w = new Waiter<T>(frame._task, frame._scope, "cancellable");
@@ -57,13 +73,13 @@ export function cancellable<T>(
     const controller = new AbortController();
     w._onCancel = (err) => controller.abort(err);
     try {
-      pending = what(controller.signal);
+      pending = (what as (signal: AbortSignal) => PromiseLike<T> | T)(controller.signal);
     } catch (err) {
       w._fail(err);
       return w.promise;
     }
   } else {
-    pending = what;
+    pending = what as PromiseLike<T>;
   }
   Promise.resolve(pending).then(
     (value) => w._wake(value),

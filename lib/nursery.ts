@@ -6,6 +6,7 @@
 import { CancelScope } from "./core/cancel-scope";
 import { activeFrame, ScopeFrame, storage, type Frame } from "./core/context";
 import { Nursery, isOwnCancel } from "./core/nursery";
+import { Operation } from "./core/operation";
 import { checkFunction } from "./core/validate";
 import { newCancelled } from "./errors";
 
@@ -29,13 +30,16 @@ export function withNursery<T>(
 ): Promise<Awaited<T> | undefined> {
   checkFunction(fn, "fn");
   const frame = activeFrame("withNursery");
+  return new Operation("withNursery", frame, openAndRun<T>, fn, undefined);
+}
+
+function openAndRun<T>(
+  frame: Frame,
+  fn: (nursery: Nursery) => T | PromiseLike<T>,
+): Promise<Awaited<T> | undefined> {
   const task = frame._task;
-  const nursery = new Nursery(
-    "with",
-    task,
-    new CancelScope(frame._scope, task._runner),
-    task._runner,
-  );
+  const scope = new CancelScope(frame._scope, task._runner);
+  const nursery = new Nursery("with", task, scope, task._runner);
   (task._open ??= new Set()).add(nursery);
   return runNursery(frame, nursery, fn);
 }

@@ -5,6 +5,7 @@
  */
 import { activeFrame, type Frame } from "./core/context";
 import { checkDeadline, checkDuration } from "./core/validate";
+import { Operation } from "./core/operation";
 import { Waiter } from "./core/waiter";
 
 /**
@@ -64,7 +65,10 @@ export function checkpointIn(frame: Frame): Promise<void> {
  */
 export function sleep(seconds: number): Promise<void> {
   checkDuration(seconds, "seconds");
-  const frame = activeFrame("sleep");
+  return new Operation("sleep", activeFrame("sleep"), sleepFor, seconds, undefined);
+}
+
+function sleepFor(frame: Frame, seconds: number): Promise<void> {
   if (seconds === 0) return checkpointIn(frame);
   return parkUntil(frame, frame._task._runner._clock.now() + seconds);
 }
@@ -81,8 +85,7 @@ export function sleep(seconds: number): Promise<void> {
  */
 export function sleepUntil(deadline: number): Promise<void> {
   checkDeadline(deadline, "deadline");
-  const frame = activeFrame("sleepUntil");
-  return parkUntil(frame, deadline);
+  return new Operation("sleepUntil", activeFrame("sleepUntil"), parkUntil, deadline, undefined);
 }
 
 /**
@@ -95,7 +98,14 @@ export function sleepUntil(deadline: number): Promise<void> {
  * ```
  */
 export function sleepForever(): Promise<never> {
-  return parkUntil(activeFrame("sleepForever"), Infinity) as Promise<never>;
+  const frame = activeFrame("sleepForever");
+  return new Operation<never, number, undefined>(
+    "sleepForever",
+    frame,
+    parkUntil as (frame: Frame, deadline: number) => Promise<never>,
+    Infinity,
+    undefined,
+  );
 }
 
 function parkUntil(frame: Frame, deadline: number): Promise<void> {

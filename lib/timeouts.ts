@@ -7,6 +7,7 @@
 import { TooSlowError } from "./errors";
 import { CancelScope } from "./core/cancel-scope";
 import { activeFrame, ScopeFrame, storage, type Frame } from "./core/context";
+import { Operation } from "./core/operation";
 import {
   checkBoolean,
   checkDeadline,
@@ -55,9 +56,12 @@ export function withCancelScope<T>(
   if (deadline !== undefined) checkDeadline(deadline, "options.deadline");
   if (shield !== undefined) checkBoolean(shield, "options.shield");
   const frame = activeFrame("withCancelScope");
-  const scope = openScope(frame, deadline ?? Infinity);
-  if (shield === true) scope.shield = true;
-  return runInScope(frame, scope, fn);
+  return new Operation("withCancelScope", frame, inScope<T>, fn, {
+    deadline: deadline ?? Infinity,
+    shield: shield === true,
+    relative: false,
+    fail: false,
+  });
 }
 
 /**
@@ -79,8 +83,7 @@ export function moveOnAfter<T>(
   checkDuration(seconds, "seconds");
   checkFunction(fn, "fn");
   const frame = activeFrame("moveOnAfter");
-  const scope = openScope(frame, frame._task._runner._clock.now() + seconds);
-  return runInScope(frame, scope, fn);
+  return new Operation("moveOnAfter", frame, inScope<T>, fn, timed(seconds, true, false));
 }
 
 /**
@@ -99,7 +102,7 @@ export function moveOnAt<T>(
   checkDeadline(deadline, "deadline");
   checkFunction(fn, "fn");
   const frame = activeFrame("moveOnAt");
-  return runInScope(frame, openScope(frame, deadline), fn);
+  return new Operation("moveOnAt", frame, inScope<T>, fn, timed(deadline, false, false));
 }
 
 /**
@@ -125,8 +128,9 @@ export function failAfter<T>(
   checkDuration(seconds, "seconds");
   checkFunction(fn, "fn");
   const frame = activeFrame("failAfter");
-  const scope = openScope(frame, frame._task._runner._clock.now() + seconds);
-  return failIfCaught(runInScope(frame, scope, fn), scope);
+  return new Operation("failAfter", frame, inScope<T>, fn, timed(seconds, true, true)) as Promise<
+    Awaited<T>
+  >;
 }
 
 /**
@@ -144,8 +148,35 @@ export function failAt<T>(
   checkDeadline(deadline, "deadline");
   checkFunction(fn, "fn");
   const frame = activeFrame("failAt");
-  const scope = openScope(frame, deadline);
-  return failIfCaught(runInScope(frame, scope, fn), scope);
+  return new Operation("failAt", frame, inScope<T>, fn, timed(deadline, false, true)) as Promise<
+    Awaited<T>
+  >;
+}
+
+/** How an operation of this module opens its scope, once awaited. */
+interface ScopeSpec {
+  deadline: number;
+  shield: boolean;
+  /** `deadline` is a number of seconds from when the scope opens. */
+  relative: boolean;
+  /** Throw `TooSlowError` when the scope absorbed its own cancellation. */
+  fail: boolean;
+}
+
+function timed(deadline: number, relative: boolean, fail: boolean): ScopeSpec {
+  return { deadline, shield: false, relative, fail };
+}
+
+function inScope<T>(
+  frame: Frame,
+  fn: (scope: CancelScope) => T | PromiseLike<T>,
+  spec: ScopeSpec,
+): Promise<Awaited<T> | undefined> {
+  const now = spec.relative ? frame._task._runner._clock.now() : 0;
+  const scope = openScope(frame, spec.relative ? now + spec.deadline : spec.deadline);
+  if (spec.shield) scope.shield = true;
+  const result = runInScope(frame, scope, fn);
+  return spec.fail ? failIfCaught(result, scope) : result;
 }
 
 async function failIfCaught<T>(result: Promise<T | undefined>, scope: CancelScope): Promise<T> {

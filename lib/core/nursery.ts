@@ -29,6 +29,7 @@ import { activeFrame, type Frame } from "./context";
 import type { Runner } from "./runner";
 import { Task } from "./task";
 import { checkFunction } from "./validate";
+import { Operation } from "./operation";
 import { Waiter } from "./waiter";
 
 /** @internal */
@@ -133,16 +134,22 @@ export class Nursery {
     checkFunction(fn, "fn");
     const f = activeFrame("Nursery.start");
     this._checkOpen(fn);
+    return new Operation<V, Nursery, [(...args: unknown[]) => unknown, unknown[]]>(
+      "Nursery.start",
+      f,
+      startChild,
+      this,
+      [fn as (...args: unknown[]) => unknown, args],
+    );
+  }
+
+  /** @internal The body of `start()`, once awaited. */
+  _start<V>(f: Frame, fn: (...args: unknown[]) => unknown, args: unknown[]): Promise<V> {
+    this._checkOpen(fn);
     // A checkpoint: code that is already cancelled does not start the child at all.
     if (f._scope._cancelled) return Promise.reject(this._runner._cancelError(f));
     const status = new TaskStatus<V>(this, f._scope);
-    const task = new Task(
-      this._runner,
-      fn as (...args: unknown[]) => unknown,
-      [status, ...args],
-      this,
-      f._scope,
-    );
+    const task = new Task(this._runner, fn, [status, ...args], this, f._scope);
     task._status = status as unknown as TaskStatus<unknown>;
     status._task = task;
     this._pending++;
@@ -189,8 +196,7 @@ export class Nursery {
           "withNursery() waits for its children by itself",
       );
     }
-    const f = activeFrame("Nursery.join");
-    return this._join(f);
+    return new Operation("Nursery.join", activeFrame("Nursery.join"), joinNursery, this, undefined);
   }
 
   /**
@@ -337,7 +343,8 @@ export class Nursery {
     return w.promise;
   }
 
-  private async _join(f: Frame): Promise<void> {
+  /** @internal The body of `join()`, once awaited. */
+  async _join(f: Frame): Promise<void> {
     await this._waitAll(f._task);
     this._joined = true;
     this._closed = true;
@@ -431,4 +438,16 @@ export class TaskStatus<V = undefined> {
 /** @internal Whether a cancellation escaping `scope` is a real one of that scope. */
 export function isOwnCancel(err: unknown, scope: CancelScope): err is Cancelled {
   return isCancelled(err) && scope._cancelled;
+}
+
+function startChild<V>(
+  frame: Frame,
+  nursery: Nursery,
+  [fn, args]: [(...args: unknown[]) => unknown, unknown[]],
+): Promise<V> {
+  return nursery._start<V>(frame, fn, args);
+}
+
+function joinNursery(frame: Frame, nursery: Nursery): Promise<void> {
+  return nursery._join(frame);
 }

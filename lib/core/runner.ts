@@ -37,6 +37,7 @@ import { Nursery, type NurseryKind } from "./nursery";
 import { Task } from "./task";
 import { TimerHeap } from "./timer-heap";
 import { callHook, type Instrument } from "./instruments";
+import { neverAwaited, type Operation } from "./operation";
 import { Waiter, type Resumable } from "./waiter";
 
 /** How long (ms) microtasks may run before the runner lets the event loop turn. */
@@ -54,6 +55,7 @@ export interface RunnerOptions {
   handleSignals: boolean;
   instruments: Instrument[] | null;
   traceSpawns: boolean;
+  recordSites: boolean;
 }
 
 /** A `waitAllTasksBlocked(cushion)` call in progress. */
@@ -74,6 +76,13 @@ export class Runner {
   /** The hooks of the run, or `null` (the common case: one null check per hook site). */
   _instruments: Instrument[] | null;
   readonly _traceSpawns: boolean;
+  /** Whether each operation records the line that created it (see operation.ts). */
+  readonly _recordSites: boolean;
+  /** Operations created and not yet started, oldest first (see operation.ts). */
+  _opHead: Operation<unknown> | null = null;
+  private _opTail: Operation<unknown> | null = null;
+  _opSeq = 0;
+  private _opCheckPending = false;
   _root: Task | null = null;
   readonly _rootScope: CancelScope;
   private _ready: Resumable[] = [];
@@ -107,6 +116,7 @@ export class Runner {
     this._signal = options.signal;
     this._instruments = options.instruments;
     this._traceSpawns = options.traceSpawns;
+    this._recordSites = options.recordSites;
     this._rootScope = new CancelScope(null, this);
     if (options.handleSignals) {
       // The first Ctrl-C cancels the run; a second one while it unwinds is not lost: it
@@ -285,6 +295,13 @@ export class Runner {
 
   private readonly _runBatch = (): void => {
     this._batchPending = false;
+    if (this._opHead !== null && !this._opCheckPending) {
+      // Operations created before this batch: whoever awaits them has done so by the end
+      // of the microtasks queued so far.
+      this._opCheckPending = true;
+      this._opCheckBefore = this._opSeq;
+      queueMicrotask(this._checkOps);
+    }
     const instrumented = this._instruments !== null;
     if (instrumented) {
       this._afterBatch(); // the previous batch's, if its microtask has not run yet
@@ -303,6 +320,47 @@ export class Runner {
   };
 
   private _afterBatchDue = false;
+  private _opCheckBefore = 0;
+
+  private readonly _checkOps = (): void => {
+    this._opCheckPending = false;
+    const before = this._opCheckBefore;
+    for (let op = this._opHead; op !== null && op._seq < before; op = this._opHead) {
+      this._opRemoved(op);
+      process.emitWarning(neverAwaited(op, this), "GiambioWarning");
+    }
+  };
+
+  /** @internal An operation was created: it waits in the list until it is awaited. */
+  _opAdded(op: Operation<unknown>): void {
+    const tail = this._opTail;
+    op._prev = tail;
+    if (tail === null) this._opHead = op;
+    else tail._next = op;
+    this._opTail = op;
+  }
+
+  /** @internal An operation was started (or reported): out of the list. */
+  _opRemoved(op: Operation<unknown>): void {
+    const { _prev: prev, _next: next } = op;
+    if (prev === null) this._opHead = next;
+    else prev._next = next;
+    if (next === null) this._opTail = prev;
+    else next._prev = prev;
+    op._prev = op._next = null;
+  }
+
+  /** @internal A task's own code has ended: its operations never started never will. */
+  _taskBodyEnded(task: Task): void {
+    for (let op = this._opHead; op !== null;) {
+      const next = op._next;
+      if (op._task === task) {
+        this._opRemoved(op);
+        process.emitWarning(neverAwaited(op, this), "GiambioWarning");
+      }
+      op = next;
+    }
+  }
 
   private readonly _afterBatch = (): void => {
     if (!this._afterBatchDue) return;

@@ -15,6 +15,7 @@ import { activeFrame, storage, type Frame } from "./context";
 import type { Nursery, TaskStatus } from "./nursery";
 import type { Runner } from "./runner";
 import { addTrace, captureSite } from "./trace";
+import { Operation } from "./operation";
 import { Waiter } from "./waiter";
 
 /** Where a task is in its life. */
@@ -152,6 +153,11 @@ export class Task<T = unknown> implements Frame {
         );
       }
     }
+    return new Operation("Task.join", f, joinTask, this, undefined);
+  }
+
+  /** @internal The body of `join()`, once awaited. */
+  _join(f: Frame): Promise<T> {
     const w = new Waiter<T>(f._task, f._scope, this);
     if (f._scope._cancelled) {
       w._cancel(this._runner._cancelError(f));
@@ -210,6 +216,8 @@ export class Task<T = unknown> implements Frame {
 
   private _afterBody(): void {
     this._bodyDone = true;
+    const runner = this._runner;
+    if (runner._opHead !== null) runner._taskBodyEnded(this);
     if (this._open !== null) {
       for (const n of this._open) n._bodyEnded();
     }
@@ -296,4 +304,8 @@ async function runBody(task: Task): Promise<void> {
     return;
   }
   task._bodyReturned(value);
+}
+
+function joinTask<T>(frame: Frame, task: Task<T>): Promise<T> {
+  return task._join(frame);
 }

@@ -48,6 +48,29 @@ export function captureSite(): string {
     .join("\n");
 }
 
+/**
+ * The first user frame of the current stack, as `file:line:column` (or the whole `at`
+ * line when it names a function), for the never-awaited warning.
+ */
+export function captureOpSite(): string | null {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 6;
+  try {
+    Error.captureStackTrace(holder, captureOpSite);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  const lines = (holder.stack ?? "").split("\n");
+  for (let i = 1; i < lines.length; i++) {
+    const line = (lines[i] as string).trim();
+    if (!line.includes(LIB_DIR + path.sep) && !line.includes("node:internal")) {
+      return line.replace(/^at /, "");
+    }
+  }
+  return null;
+}
+
 const TRACE = "giambioTrace";
 
 /** Appends `task`'s spawn site to `err`'s `giambioTrace` (tracing on, `err` an object). */

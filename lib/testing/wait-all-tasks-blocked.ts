@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { activeFrame } from "../core/context";
+import { activeFrame, type Frame } from "../core/context";
+import { Operation } from "../core/operation";
 import { checkDuration } from "../core/validate";
 import { Waiter } from "../core/waiter";
 
@@ -44,6 +45,10 @@ import { Waiter } from "../core/waiter";
 export function waitAllTasksBlocked(cushion = 0): Promise<void> {
   checkDuration(cushion, "cushion");
   const frame = activeFrame("waitAllTasksBlocked");
+  return new Operation("waitAllTasksBlocked", frame, waitIdle, cushion, undefined);
+}
+
+function waitIdle(frame: Frame, cushion: number): Promise<void> {
   const runner = frame._task._runner;
   if (frame._scope._cancelled) return Promise.reject(runner._cancelError(frame));
   const w = new Waiter<void>(frame._task, frame._scope, "waitAllTasksBlocked");

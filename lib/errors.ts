@@ -165,3 +165,60 @@ export class KeyboardInterrupt extends Error {
     this.signals = signals;
   }
 }
+
+/**
+ * Thrown by `receive()` on a channel whose every sending end has been closed, once its
+ * buffer is empty: the normal end of a stream. `for await` over a receiving end stops on
+ * it by itself.
+ */
+export class EndOfChannel extends Error {
+  constructor(message = "The channel was closed by every sender and its buffer is empty") {
+    super(message);
+    this.name = "EndOfChannel";
+  }
+}
+
+/**
+ * Thrown when you use a resource (a channel end, a stream) that you have closed yourself,
+ * and into a task blocked on it when it is closed. Do not use a resource after closing it.
+ */
+export class ClosedResourceError extends Error {
+  constructor(message = "The resource was closed") {
+    super(message);
+    this.name = "ClosedResourceError";
+  }
+}
+
+/**
+ * Thrown when a resource was broken by something outside your control: sending on a
+ * channel whose every receiver is closed, a peer resetting a connection. The underlying
+ * error, if any, is the `cause`.
+ */
+export class BrokenResourceError extends Error {
+  constructor(message = "The resource is broken", options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "BrokenResourceError";
+  }
+}
+
+/**
+ * Thrown when two tasks use a resource at once in a way it does not allow, such as two
+ * tasks receiving on one stream at the same time: the operations would interleave.
+ */
+export class BusyResourceError extends Error {
+  constructor(message = "Another task is already using this resource") {
+    super(message);
+    this.name = "BusyResourceError";
+  }
+}
+
+/**
+ * Thrown by the `*NoWait` variants (`acquireNoWait`, `sendNoWait`, `receiveNoWait`) when
+ * the operation would have to wait. Use the blocking variant, or try again later.
+ */
+export class WouldBlock extends Error {
+  constructor(message = "The operation would block") {
+    super(message);
+    this.name = "WouldBlock";
+  }
+}

@@ -21,6 +21,18 @@ export {
   type CancelScopeOptions,
 } from "./timeouts";
 export { currentSignal, cancellable } from "./cancellable";
+export { Event, type EventStatistics } from "./sync/event";
+export { Lock, type LockStatistics } from "./sync/lock";
+export { Semaphore, type SemaphoreStatistics } from "./sync/semaphore";
+export { CapacityLimiter, type CapacityLimiterStatistics } from "./sync/capacity-limiter";
+export { Condition, type ConditionStatistics } from "./sync/condition";
+export type { Held } from "./sync/hold";
+export {
+  openMemoryChannel,
+  MemorySendChannel,
+  MemoryReceiveChannel,
+  type MemoryChannelStatistics,
+} from "./memory-channel";
 export { Task, type TaskState } from "./core/task";
 export { Nursery, TaskStatus } from "./core/nursery";
 export { CancelScope } from "./core/cancel-scope";
@@ -32,4 +44,9 @@ export {
   NurseryError,
   TaskCancelledError,
   KeyboardInterrupt,
+  EndOfChannel,
+  ClosedResourceError,
+  BrokenResourceError,
+  BusyResourceError,
+  WouldBlock,
 } from "./errors";

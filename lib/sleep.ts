@@ -41,6 +41,25 @@ export function checkpoint(): Promise<void> {
   return checkpointIn(activeFrame("checkpoint"));
 }
 
+/**
+ * @internal A yield that cannot be cancelled: what a blocking operation that did not need
+ * to wait does after doing its work, so that it is still a checkpoint for fairness
+ * without losing that work to a cancellation.
+ */
+export function yieldShielded(frame: Frame): Promise<void> {
+  const runner = frame._task._runner;
+  if (runner._fastCheckpoint()) return runner._resolved;
+  const w = new Waiter<void>(frame._task, null, "checkpoint");
+  w._wake(undefined);
+  return w.promise;
+}
+
+/** @internal The `Cancelled` to throw if `frame`'s code is cancelled, else `null`. */
+export function cancelledIn(frame: Frame): Promise<never> | null {
+  if (!frame._scope._cancelled) return null;
+  return Promise.reject(frame._task._runner._cancelError(frame));
+}
+
 /** @internal A checkpoint of `frame`'s code. */
 export function checkpointIn(frame: Frame): Promise<void> {
   const runner = frame._task._runner;

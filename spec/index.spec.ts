@@ -9,7 +9,20 @@ describe("the export list", () => {
   it("of giambio is exactly the public names", () => {
     expect(Object.keys(giambio).sort()).toEqual(
       [
+        "BrokenResourceError",
+        "BusyResourceError",
         "CancelScope",
+        "CapacityLimiter",
+        "ClosedResourceError",
+        "Condition",
+        "EndOfChannel",
+        "Event",
+        "Lock",
+        "MemoryReceiveChannel",
+        "MemorySendChannel",
+        "Semaphore",
+        "WouldBlock",
+        "openMemoryChannel",
         "Cancelled",
         "KeyboardInterrupt",
         "MultiError",
@@ -53,6 +66,11 @@ describe("the export list", () => {
       new giambio.NurseryError("x"),
       new giambio.TaskCancelledError("t"),
       new giambio.KeyboardInterrupt(),
+      new giambio.EndOfChannel(),
+      new giambio.ClosedResourceError(),
+      new giambio.BrokenResourceError(),
+      new giambio.BusyResourceError(),
+      new giambio.WouldBlock(),
     ];
     for (const err of errors) {
       expect(err).toBeInstanceOf(Error);

@@ -11,6 +11,7 @@
  * @module
  */
 import type { CancelScope } from "./cancel-scope";
+import type { ParkingLot } from "./parking-lot";
 import type { Task } from "./task";
 import type { TimerEntry, TimerTarget } from "./timer-heap";
 
@@ -36,6 +37,13 @@ export class Waiter<T = unknown> implements TimerTarget, Resumable {
   _cleanup: ((w: Waiter) => void) | null = null;
   /** Called only when the wait is cancelled (aborts a foreign operation). */
   _onCancel: ((err: unknown) => void) | null = null;
+  /** The parking lot it waits in, and its neighbours there (see parking-lot.ts). */
+  _lot: ParkingLot | null = null;
+  _lotPrev: Waiter | null = null;
+  _lotNext: Waiter | null = null;
+  /** What the waiting operation carries: a value to send, a borrower, the channel end. */
+  _data: unknown = undefined;
+  _end: unknown = undefined;
   _state = PARKED;
   _outcome: unknown = undefined;
   readonly promise: Promise<T>;
@@ -119,6 +127,7 @@ export class Waiter<T = unknown> implements TimerTarget, Resumable {
       this._task._runner._timers.remove(this._timer);
       this._timer = null;
     }
+    if (this._lot !== null) this._lot._remove(this);
     if (this._cleanup !== null) {
       this._cleanup(this);
       this._cleanup = null;

@@ -1,0 +1,76 @@
+/**
+ * `Event`: a flag that tasks can wait for.
+ *
+ * @module
+ */
+import type { Frame } from "../core/context";
+import { activeFrame } from "../core/context";
+import { Operation } from "../core/operation";
+import { ParkingLot } from "../core/parking-lot";
+import { cancelledIn, yieldShielded } from "../sleep";
+
+/** What {@link Event.statistics} reports. */
+export interface EventStatistics {
+  /** How many tasks are blocked in `wait()`. */
+  readonly tasksWaiting: number;
+}
+
+/**
+ * A one-shot flag: it starts unset, `set()` sets it for good and wakes every task blocked
+ * in `wait()`. Use it to tell other tasks that something has happened (a server is ready,
+ * a shutdown has begun).
+ *
+ * Cancellation: `wait()` is a checkpoint; a cancelled `wait()` leaves the event as it was.
+ *
+ * @example
+ * ```ts
+ * const ready = new giambio.Event();
+ * giambio.spawn(async () => {
+ *   await giambio.sleep(1);
+ *   ready.set();
+ * });
+ * await ready.wait(); // one second later
+ * ```
+ */
+export class Event {
+  private _set = false;
+  private readonly _lot = new ParkingLot();
+
+  /** Sets the flag and wakes every waiter. Idempotent; not a checkpoint. */
+  set(): void {
+    if (this._set) return;
+    this._set = true;
+    for (let w = this._lot.shift(); w !== null; w = this._lot.shift()) w._wake(undefined);
+  }
+
+  /** Whether `set()` has been called. */
+  isSet(): boolean {
+    return this._set;
+  }
+
+  /**
+   * Waits until the flag is set (returns at once, after a checkpoint, if it is already).
+   *
+   * @throws `Cancelled` when cancelled first
+   */
+  wait(): Promise<void> {
+    return new Operation("Event.wait", activeFrame("Event.wait"), waitEvent, this._lot, this);
+  }
+
+  /** `tasksWaiting`: how many tasks are blocked in `wait()`. */
+  statistics(): EventStatistics {
+    return { tasksWaiting: this._lot.size };
+  }
+
+  /** @internal */
+  get _isSet(): boolean {
+    return this._set;
+  }
+}
+
+function waitEvent(frame: Frame, lot: ParkingLot, event: Event): Promise<void> {
+  const cancelled = cancelledIn(frame);
+  if (cancelled !== null) return cancelled;
+  if (event._isSet) return yieldShielded(frame);
+  return lot.park<void>(frame, "Event.wait").promise;
+}

@@ -1,0 +1,154 @@
+/**
+ * `Lock`: mutual exclusion between tasks, fair and cancel-safe.
+ *
+ * @module
+ */
+import { activeFrame, type Frame } from "../core/context";
+import { Operation } from "../core/operation";
+import { ParkingLot } from "../core/parking-lot";
+import type { Task } from "../core/task";
+import { WouldBlock } from "../errors";
+import { cancelledIn, yieldShielded } from "../sleep";
+import { held, type Held } from "./hold";
+
+/** What {@link Lock.statistics} reports. */
+export interface LockStatistics {
+  /** Whether some task holds the lock. */
+  readonly locked: boolean;
+  /** The task that holds it, or `null`. */
+  readonly owner: Task | null;
+  /** How many tasks are blocked in `acquire()`. */
+  readonly tasksWaiting: number;
+}
+
+/**
+ * A lock that one task at a time may hold. Waiters get it in the order they asked
+ * (FIFO), and `release()` hands it straight to the first of them, so no task can barge in.
+ * Only the task that holds the lock may release it, and a task may not acquire a lock it
+ * already holds.
+ *
+ * Cancellation: `acquire()` is a checkpoint, even when the lock is free. A cancelled
+ * `acquire()` leaves the lock and its queue exactly as if it had not been called; an
+ * `acquire()` that has been handed the lock keeps it (the cancellation then reaches the
+ * task at its next checkpoint).
+ *
+ * @example
+ * ```ts
+ * const lock = new giambio.Lock();
+ * {
+ *   await using _ = await lock.hold();
+ *   await writeTheFile(); // no other task holds the lock here
+ * }
+ * ```
+ */
+export class Lock {
+  /** @internal */ _owner: Task | null = null;
+  /** @internal */ readonly _lot = new ParkingLot();
+
+  /**
+   * Waits until the lock is free, then takes it for the calling task.
+   *
+   * @throws `Cancelled` when cancelled first; an `Error` if the task already holds it
+   */
+  acquire(): Promise<void> {
+    return new Operation("Lock.acquire", activeFrame("Lock.acquire"), acquireLock, this, true);
+  }
+
+  /**
+   * Takes the lock if it is free, at once.
+   *
+   * @throws `WouldBlock` if another task holds it, or other tasks are waiting for it
+   */
+  acquireNoWait(): void {
+    const task = activeFrame("Lock.acquireNoWait")._task;
+    this._checkReentry(task);
+    if (this._owner !== null || this._lot.size > 0) throw new WouldBlock("The lock is held");
+    this._owner = task;
+  }
+
+  /**
+   * Releases the lock, handing it to the first waiting task if there is one. Not a
+   * checkpoint.
+   *
+   * @throws an `Error` if the calling task does not hold the lock
+   */
+  release(): void {
+    const task = activeFrame("Lock.release")._task;
+    if (this._owner !== task) {
+      throw new Error(
+        `Lock.release() was called by task ${JSON.stringify(task.name)}, which does not hold ` +
+          "the lock: only the task that acquired a lock may release it",
+      );
+    }
+    this._handOff();
+  }
+
+  /** Whether some task holds the lock. */
+  locked(): boolean {
+    return this._owner !== null;
+  }
+
+  /**
+   * Acquires the lock and returns a handle that releases it when disposed, for
+   * `await using _ = await lock.hold()`. A checkpoint, like `acquire()`.
+   */
+  hold(): Promise<Held> {
+    return new Operation("Lock.hold", activeFrame("Lock.hold"), holdLock, this, undefined);
+  }
+
+  /** `locked`, `owner` and `tasksWaiting`. */
+  statistics(): LockStatistics {
+    return { locked: this._owner !== null, owner: this._owner, tasksWaiting: this._lot.size };
+  }
+
+  /** @internal Gives the lock to the first waiter, or frees it. */
+  _handOff(): void {
+    const next = this._lot.shift();
+    if (next === null) {
+      this._owner = null;
+    } else {
+      this._owner = next._task;
+      next._wake(undefined);
+    }
+  }
+
+  /** @internal */
+  _checkReentry(task: Task): void {
+    if (this._owner === task) {
+      throw new Error(
+        `Task ${JSON.stringify(task.name)} tried to acquire a Lock it already holds: ` +
+          "a Lock is not re-entrant; release it first",
+      );
+    }
+  }
+
+  /** @internal `acquire()`, for the lock's owner-to-be: `cancellable` false re-acquires. */
+  _acquire(frame: Frame, cancellable: boolean): Promise<void> {
+    if (cancellable) {
+      const cancelled = cancelledIn(frame);
+      if (cancelled !== null) return cancelled;
+    }
+    try {
+      this._checkReentry(frame._task);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this._owner === null && this._lot.size === 0) {
+      this._owner = frame._task;
+      return yieldShielded(frame);
+    }
+    return this._lot.park<void>(frame, "Lock.acquire", undefined, cancellable).promise;
+  }
+}
+
+function acquireLock(frame: Frame, lock: Lock, cancellable: boolean): Promise<void> {
+  return lock._acquire(frame, cancellable);
+}
+
+async function holdLock(frame: Frame, lock: Lock): Promise<Held> {
+  await lock._acquire(frame, true);
+  const task = frame._task;
+  return held(() => {
+    if (lock._owner === task) lock._handOff();
+  });
+}

@@ -66,9 +66,7 @@ const events = fc
   })
   .map((raw) =>
     raw.map((r, i): Ev =>
-      typeof r === "number"
-        ? { k: "cancel", target: i === 0 ? 0 : r % i }
-        : { k: r },
+      typeof r === "number" ? { k: "cancel", target: i === 0 ? 0 : r % i } : { k: r },
     ),
   );
 

@@ -33,6 +33,18 @@ export {
   MemoryReceiveChannel,
   type MemoryChannelStatistics,
 } from "./memory-channel";
+export { AsyncSocket, wrapSocket } from "./io/socket";
+export type { Stream } from "./io/stream";
+export {
+  openTcpStream,
+  listenTcp,
+  serveTcp,
+  type OpenTcpStreamOptions,
+  type ResolvedAddress,
+  type ListenOptions,
+  type ConnectionHandler,
+} from "./io/tcp";
+export { openTlsStream, serveTls } from "./io/tls";
 export { Task, type TaskState } from "./core/task";
 export { Nursery, TaskStatus } from "./core/nursery";
 export { CancelScope } from "./core/cancel-scope";

@@ -9,6 +9,7 @@ describe("the export list", () => {
   it("of giambio is exactly the public names", () => {
     expect(Object.keys(giambio).sort()).toEqual(
       [
+        "AsyncSocket",
         "BrokenResourceError",
         "BusyResourceError",
         "CancelScope",
@@ -23,6 +24,12 @@ describe("the export list", () => {
         "Semaphore",
         "WouldBlock",
         "openMemoryChannel",
+        "openTcpStream",
+        "openTlsStream",
+        "listenTcp",
+        "serveTcp",
+        "serveTls",
+        "wrapSocket",
         "Cancelled",
         "KeyboardInterrupt",
         "MultiError",
@@ -56,7 +63,13 @@ describe("the export list", () => {
   });
 
   it("of giambio/testing is exactly the test tools", () => {
-    expect(Object.keys(testing).sort()).toEqual(["MockClock", "taskTree", "waitAllTasksBlocked"]);
+    expect(Object.keys(testing).sort()).toEqual([
+      "MemoryStream",
+      "MockClock",
+      "memoryStreamPair",
+      "taskTree",
+      "waitAllTasksBlocked",
+    ]);
   });
 
   it("names every error class after itself", () => {

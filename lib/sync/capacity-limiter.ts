@@ -87,13 +87,7 @@ export class CapacityLimiter {
   /** Takes a token for the calling task, waiting until one is free. */
   acquire(): Promise<void> {
     const frame = activeFrame("CapacityLimiter.acquire");
-    return new Operation(
-      "CapacityLimiter.acquire",
-      frame,
-      acquireFor,
-      this,
-      frame._task,
-    );
+    return new Operation("CapacityLimiter.acquire", frame, acquireFor, this, frame._task);
   }
 
   /**

@@ -1,0 +1,468 @@
+/**
+ * `AsyncSocket`: a Node `net.Socket` (or `tls.TLSSocket`) as a giambio stream, or a
+ * `net.Server` as a listener.
+ *
+ * How bytes flow in: the socket runs in flowing mode and every chunk goes into a queue.
+ * `receive(n)` takes up to `n` bytes from it, or parks until a chunk arrives; the bytes are
+ * taken in the same step that wakes it (a woken wait cannot be cancelled), so a cancelled
+ * `receive` never loses bytes. When more than `HIGH_WATER` bytes wait unread, the socket is
+ * paused, so a reader that does not read pushes back on the peer through TCP itself.
+ *
+ * How bytes flow out: `sendAll` calls `socket.write` and settles from its callback, which
+ * Node calls once the bytes are handed to the kernel; while the kernel's buffer is full the
+ * callback waits, which is the backpressure.
+ *
+ * Errors: closing a socket yourself makes every blocked or later call throw
+ * `ClosedResourceError`; a socket error (a peer reset, a broken pipe) becomes
+ * `BrokenResourceError` with the Node error as `cause`. Two tasks receiving (or sending)
+ * at once is a `BusyResourceError`.
+ *
+ * @module
+ */
+import * as net from "node:net";
+import { activeFrame, type Frame } from "../core/context";
+import { Operation } from "../core/operation";
+import { ParkingLot } from "../core/parking-lot";
+import { describe } from "../core/validate";
+import { Waiter } from "../core/waiter";
+import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../errors";
+import { cancelledIn, yieldShielded } from "../sleep";
+import type { Stream } from "./stream";
+
+/** Unread bytes beyond which the socket stops reading from the kernel. */
+export const HIGH_WATER = 64 * 1024;
+const DEFAULT_MAX = 65536;
+const EMPTY = new Uint8Array(0);
+
+/** @internal */
+export function checkMaxBytes(maxBytes: unknown): asserts maxBytes is number {
+  if (typeof maxBytes !== "number" || !Number.isInteger(maxBytes) || maxBytes < 1) {
+    throw new TypeError(`Expected \`maxBytes\` to be an integer >= 1, got ${describe(maxBytes)}`);
+  }
+}
+
+/** @internal */
+export function checkBytes(data: unknown): asserts data is Uint8Array {
+  if (!(data instanceof Uint8Array)) {
+    throw new TypeError(
+      `Expected \`data\` to be a Uint8Array or Buffer, got ${describe(data)}; ` +
+        'encode strings first, e.g. Buffer.from(text, "utf8")',
+    );
+  }
+}
+
+/** @internal */
+export function checkPort(port: unknown, name = "port"): asserts port is number {
+  if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(
+      `Expected \`${name}\` to be an integer from 0 to 65535, got ${describe(port)}`,
+    );
+  }
+}
+
+function broken(err: unknown): BrokenResourceError {
+  const code = (err as { code?: unknown } | null)?.code;
+  const what = typeof code === "string" ? code : err instanceof Error ? err.message : String(err);
+  return new BrokenResourceError(`The connection is broken (${what})`, { cause: err });
+}
+
+/**
+ * A socket as a giambio stream (`sendAll`, `receive`, `sendEof`, `close`), or, wrapping a
+ * listening `net.Server`, a listener (`accept`). Dispose it with `await using`.
+ *
+ * @example
+ * ```ts
+ * await using sock = await giambio.openTcpStream("localhost", 1501);
+ * await sock.sendAll(Buffer.from("hello\n"));
+ * const reply = await sock.receive(1024);
+ * ```
+ */
+export class AsyncSocket implements Stream {
+  /** The Node socket or server this wraps. */
+  readonly raw: net.Socket | net.Server;
+  private readonly _chunks: Buffer[] = [];
+  private _buffered = 0;
+  private _paused = false;
+  private _eof = false;
+  private _error: unknown = null;
+  private _closed = false;
+  private _receiver: Waiter<Uint8Array> | null = null;
+  private _receiveMax = DEFAULT_MAX;
+  private _sending = false;
+  private _closedPromise: Promise<void> | null = null;
+  private readonly _accepted: AsyncSocket[] = [];
+  private readonly _acceptLot = new ParkingLot();
+  private readonly _connectionEvent: string;
+
+  /**
+   * @internal Use {@link wrapSocket}. `connectionEvent` is the server event that delivers a
+   * new connection (`"secureConnection"` for a TLS server).
+   */
+  constructor(raw: net.Socket | net.Server, connectionEvent = "connection") {
+    this.raw = raw;
+    this._connectionEvent = connectionEvent;
+    if (raw instanceof net.Server) {
+      raw.on(connectionEvent, (conn: net.Socket) => this._onConnection(conn));
+      raw.on("error", (err: unknown) => this._onError(err));
+    } else {
+      // The peer's EOF must not end our sending side: sendEof() is a half-close, and the
+      // stream is closed by close().
+      raw.allowHalfOpen = true;
+      raw.on("data", (chunk: Buffer) => this._onData(chunk));
+      raw.on("end", () => this._onEnd());
+      raw.on("error", (err: unknown) => this._onError(err));
+      raw.on("close", () => this._onEnd());
+    }
+  }
+
+  /** The local address (a listener's bound address, with the port chosen for port 0). */
+  get address(): net.AddressInfo {
+    const a = this.raw.address();
+    if (a === null || typeof a === "string")
+      throw new ClosedResourceError("The socket has no address");
+    return a as net.AddressInfo;
+  }
+
+  /** The peer's address and port, for a connected socket. */
+  get remoteAddress(): { address: string | undefined; port: number | undefined } {
+    const s = this.raw as net.Socket;
+    return { address: s.remoteAddress, port: s.remotePort };
+  }
+
+  /** @inheritDoc Stream.sendAll */
+  sendAll(data: Uint8Array): Promise<void> {
+    checkBytes(data);
+    this._checkStream("sendAll");
+    return new Operation(
+      "AsyncSocket.sendAll",
+      activeFrame("AsyncSocket.sendAll"),
+      sendBytes,
+      this,
+      data,
+    );
+  }
+
+  /** @inheritDoc Stream.receive */
+  receive(maxBytes: number = DEFAULT_MAX): Promise<Uint8Array> {
+    checkMaxBytes(maxBytes);
+    this._checkStream("receive");
+    return new Operation(
+      "AsyncSocket.receive",
+      activeFrame("AsyncSocket.receive"),
+      receiveBytes,
+      this,
+      maxBytes,
+    );
+  }
+
+  /** @inheritDoc Stream.sendEof */
+  sendEof(): Promise<void> {
+    this._checkStream("sendEof");
+    return new Operation(
+      "AsyncSocket.sendEof",
+      activeFrame("AsyncSocket.sendEof"),
+      sendEof,
+      this,
+      undefined,
+    );
+  }
+
+  /**
+   * Waits for the next connection on a listening socket, and returns it as a stream. A
+   * checkpoint; a cancelled `accept()` loses no connection (it stays for the next call).
+   */
+  accept(): Promise<AsyncSocket> {
+    if (!(this.raw instanceof net.Server)) {
+      throw new TypeError("accept() needs a listening socket (a wrapped net.Server)");
+    }
+    return new Operation(
+      "AsyncSocket.accept",
+      activeFrame("AsyncSocket.accept"),
+      acceptConn,
+      this,
+      undefined,
+    );
+  }
+
+  /**
+   * Connects a socket that is not connected yet. A checkpoint: cancelling it destroys the
+   * socket. @throws the Node error (such as `ECONNREFUSED`) if the connection fails
+   */
+  connect(host: string, port: number): Promise<void> {
+    if (typeof host !== "string")
+      throw new TypeError(`Expected \`host\` to be a string, got ${describe(host)}`);
+    checkPort(port);
+    if (!(this.raw instanceof net.Socket)) throw new TypeError("connect() needs a net.Socket");
+    return new Operation(
+      "AsyncSocket.connect",
+      activeFrame("AsyncSocket.connect"),
+      connectTo,
+      this,
+      [host, port] as const,
+    );
+  }
+
+  /** Closes the socket (or stops the listener) at once; blocked calls get `ClosedResourceError`. */
+  close(): void {
+    if (this._closed) return;
+    this._closed = true;
+    const err = new ClosedResourceError("The socket was closed");
+    const r = this._receiver;
+    this._receiver = null;
+    r?._fail(err);
+    for (let w = this._acceptLot.shift(); w !== null; w = this._acceptLot.shift()) w._fail(err);
+    const raw = this.raw;
+    if (raw instanceof net.Server) {
+      // The listening handle closes now; Node's close callback would also wait for every
+      // connection accepted from it to end, which is not the listener's business.
+      raw.close();
+      this._closedPromise = Promise.resolve();
+      for (const s of this._accepted.splice(0)) s.close();
+    } else {
+      this._closedPromise = raw.destroyed
+        ? Promise.resolve()
+        : new Promise((resolve) => raw.once("close", () => resolve()));
+      raw.destroy();
+    }
+  }
+
+  /** Closes the socket and waits until Node has released it, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this._closedPromise;
+  }
+
+  private _checkStream(op: string): void {
+    if (this.raw instanceof net.Server) {
+      throw new TypeError(`${op}() needs a connected socket; this is a listener (use accept())`);
+    }
+  }
+
+  private _onData(chunk: Buffer): void {
+    this._chunks.push(chunk);
+    this._buffered += chunk.length;
+    if (this._buffered >= HIGH_WATER && !this._paused) {
+      this._paused = true;
+      (this.raw as net.Socket).pause();
+    }
+    const r = this._receiver;
+    if (r !== null) {
+      this._receiver = null;
+      r._wake(this._take(this._receiveMax));
+    }
+  }
+
+  private _onEnd(): void {
+    if (this._eof) return;
+    this._eof = true;
+    const r = this._receiver;
+    if (r !== null && this._buffered === 0) {
+      this._receiver = null;
+      r._wake(EMPTY);
+    }
+  }
+
+  private _onError(err: unknown): void {
+    if (this._error === null) this._error = err;
+    const r = this._receiver;
+    if (r !== null && this._buffered === 0) {
+      this._receiver = null;
+      r._fail(broken(err));
+    }
+    for (let w = this._acceptLot.shift(); w !== null; w = this._acceptLot.shift())
+      w._fail(broken(err));
+  }
+
+  private _onConnection(conn: net.Socket): void {
+    const s = new AsyncSocket(conn);
+    if (this._closed) {
+      s.close();
+      return;
+    }
+    const w = this._acceptLot.shift();
+    if (w !== null) w._wake(s);
+    else this._accepted.push(s);
+  }
+
+  /** Takes up to `max` buffered bytes. */
+  private _take(max: number): Uint8Array {
+    const first = this._chunks[0] as Buffer;
+    let out: Buffer;
+    if (first.length > max) {
+      out = first.subarray(0, max);
+      this._chunks[0] = first.subarray(max);
+    } else if (first.length === max || this._chunks.length === 1) {
+      out = first;
+      this._chunks.shift();
+    } else {
+      const parts: Buffer[] = [];
+      let n = 0;
+      while (this._chunks.length > 0 && n < max) {
+        const c = this._chunks[0] as Buffer;
+        if (n + c.length <= max) {
+          parts.push(c);
+          n += c.length;
+          this._chunks.shift();
+        } else {
+          parts.push(c.subarray(0, max - n));
+          this._chunks[0] = c.subarray(max - n);
+          n = max;
+        }
+      }
+      out = Buffer.concat(parts, n);
+    }
+    this._buffered -= out.length;
+    if (this._paused && this._buffered < HIGH_WATER / 2) {
+      this._paused = false;
+      (this.raw as net.Socket).resume();
+    }
+    return out;
+  }
+
+  /** @internal */
+  _receive(frame: Frame, max: number): Promise<Uint8Array> {
+    const cancelled = cancelledIn(frame);
+    if (cancelled !== null) return cancelled;
+    if (this._closed) return Promise.reject(new ClosedResourceError("The socket was closed"));
+    if (this._receiver !== null) {
+      return Promise.reject(
+        new BusyResourceError("Another task is already receiving on this socket"),
+      );
+    }
+    if (this._buffered > 0) {
+      const data = this._take(max);
+      return yieldShielded(frame).then(() => data);
+    }
+    if (this._error !== null) return Promise.reject(broken(this._error));
+    if (this._eof) return yieldShielded(frame).then(() => EMPTY);
+    const w = new Waiter<Uint8Array>(frame._task, frame._scope, "AsyncSocket.receive");
+    this._receiver = w;
+    this._receiveMax = max;
+    w._cleanup = () => {
+      if (this._receiver === w) this._receiver = null;
+    };
+    return w.promise;
+  }
+
+  /** @internal */
+  _send(frame: Frame, data: Uint8Array): Promise<void> {
+    const cancelled = cancelledIn(frame);
+    if (cancelled !== null) return cancelled;
+    if (this._closed) return Promise.reject(new ClosedResourceError("The socket was closed"));
+    if (this._error !== null) return Promise.reject(broken(this._error));
+    if (this._sending) {
+      return Promise.reject(
+        new BusyResourceError("Another task is already sending on this socket"),
+      );
+    }
+    const raw = this.raw as net.Socket;
+    if (raw.writableEnded || raw.destroyed) {
+      return Promise.reject(new ClosedResourceError("The sending side was closed (sendEof)"));
+    }
+    this._sending = true;
+    const w = new Waiter<void>(frame._task, frame._scope, "AsyncSocket.sendAll");
+    w._cleanup = () => {
+      this._sending = false;
+    };
+    raw.write(data, (err) => {
+      if (err == null) w._wake(undefined);
+      else w._fail(this._closed ? new ClosedResourceError("The socket was closed") : broken(err));
+    });
+    return w.promise;
+  }
+
+  /** @internal */
+  _sendEof(frame: Frame): Promise<void> {
+    const cancelled = cancelledIn(frame);
+    if (cancelled !== null) return cancelled;
+    if (this._closed) return Promise.reject(new ClosedResourceError("The socket was closed"));
+    (this.raw as net.Socket).end();
+    return yieldShielded(frame);
+  }
+
+  /** @internal */
+  _accept(frame: Frame): Promise<AsyncSocket> {
+    const cancelled = cancelledIn(frame);
+    if (cancelled !== null) return cancelled;
+    if (this._closed) return Promise.reject(new ClosedResourceError("The listener was closed"));
+    const ready = this._accepted.shift();
+    if (ready !== undefined) return yieldShielded(frame).then(() => ready);
+    if (this._error !== null) return Promise.reject(broken(this._error));
+    return this._acceptLot.park<AsyncSocket>(frame, "AsyncSocket.accept").promise;
+  }
+
+  /** @internal */
+  _connect(frame: Frame, host: string, port: number): Promise<void> {
+    const cancelled = cancelledIn(frame);
+    if (cancelled !== null) return cancelled;
+    const raw = this.raw as net.Socket;
+    const w = new Waiter<void>(frame._task, frame._scope, "AsyncSocket.connect");
+    const onConnect = (): void => {
+      raw.off("error", onError);
+      w._wake(undefined);
+    };
+    const onError = (err: unknown): void => {
+      raw.off("connect", onConnect);
+      w._fail(err);
+    };
+    raw.once("connect", onConnect);
+    raw.once("error", onError);
+    w._onCancel = () => {
+      raw.off("connect", onConnect);
+      raw.off("error", onError);
+      this.close();
+    };
+    raw.connect(port, host);
+    return w.promise;
+  }
+}
+
+function sendBytes(frame: Frame, s: AsyncSocket, data: Uint8Array): Promise<void> {
+  return s._send(frame, data);
+}
+
+function receiveBytes(frame: Frame, s: AsyncSocket, max: number): Promise<Uint8Array> {
+  return s._receive(frame, max);
+}
+
+function sendEof(frame: Frame, s: AsyncSocket): Promise<void> {
+  return s._sendEof(frame);
+}
+
+function acceptConn(frame: Frame, s: AsyncSocket): Promise<AsyncSocket> {
+  return s._accept(frame);
+}
+
+function connectTo(
+  frame: Frame,
+  s: AsyncSocket,
+  [host, port]: readonly [string, number],
+): Promise<void> {
+  return s._connect(frame, host, port);
+}
+
+/**
+ * Wraps a Node socket as a giambio stream, or a listening `net.Server` as a listener. Wrap
+ * a server after it is listening, and a socket before data can arrive (right after
+ * creating it, or in the `connection` event), since the wrapper starts reading at once.
+ *
+ * @param sock - a `net.Socket`, a `tls.TLSSocket`, or a `net.Server` / `tls.Server`
+ * @example
+ * ```ts
+ * import * as net from "node:net";
+ * const server = net.createServer().listen(1501);
+ * await using listener = giambio.wrapSocket(server);
+ * const conn = await listener.accept();
+ * ```
+ */
+export function wrapSocket(sock: net.Socket | net.Server): AsyncSocket {
+  if (!(sock instanceof net.Socket) && !(sock instanceof net.Server)) {
+    throw new TypeError(
+      `Expected \`sock\` to be a net.Socket or net.Server, got ${describe(sock)}`,
+    );
+  }
+  const isTlsServer =
+    sock instanceof net.Server &&
+    typeof (sock as { addContext?: unknown }).addContext === "function";
+  return new AsyncSocket(sock, isTlsServer ? "secureConnection" : "connection");
+}

@@ -19,11 +19,11 @@ type Address = [host: string, port: number];
 const show = ([host, port]: Address): string => `('${host}', ${port})`;
 
 async function server(address: Address): Promise<void> {
-  const sock = net.createServer(); // Create the socket object
+  const sock = net.createServer(); // Create the socket object (IPv4, as the seed's AF_INET)
   // We bind to the address and start listening for connections, before wrapping the socket
   await giambio.cancellable(
     new Promise<void>((resolve) =>
-      sock.listen({ host: address[0] || undefined, port: address[1], backlog: 5 }, resolve),
+      sock.listen({ host: address[0] || "0.0.0.0", port: address[1], backlog: 5 }, resolve),
     ),
   );
   const asock = giambio.wrapSocket(sock); // We make the socket an async socket

@@ -27,7 +27,7 @@
  *
  * @module
  */
-import type { Frame } from "./context";
+import { storage, type Frame } from "./context";
 import type { Runner } from "./runner";
 import type { Task } from "./task";
 import { captureOpSite } from "./trace";
@@ -115,6 +115,18 @@ export class Operation<T, A = unknown, B = unknown> implements Promise<T> {
   get _task(): Task {
     return this._frame._task;
   }
+}
+
+/**
+ * Wraps the body of an operation built from other giambio calls, so that it runs in the
+ * frame the operation was created in. Whoever awaits an operation calls its `then` from
+ * its own context (`await` in a scope function runs outside the scope's frame), so a body
+ * that finds its task, scope or nursery through AsyncLocalStorage must be put back in the
+ * creating frame; bodies that use the `frame` argument directly need no wrapping (and save
+ * an `als.run`).
+ */
+export function inFrame<T, A, B>(body: OperationBody<T, A, B>): OperationBody<T, A, B> {
+  return (frame, a, b) => storage.run(frame, body, frame, a, b);
 }
 
 /** The message of the warning for an operation that was never awaited. */

@@ -18,13 +18,18 @@ import * as net from "node:net";
 import { cancellable } from "../cancellable";
 import { activeFrame, type Frame } from "../core/context";
 import { TaskStatus } from "../core/nursery";
-import { Operation } from "../core/operation";
+import { inFrame, Operation } from "../core/operation";
 import { checkDuration, checkFunction, checkOptions, describe } from "../core/validate";
 import { MultiError, isCancelled } from "../errors";
 import { withNursery } from "../nursery";
 import { Event } from "../sync/event";
 import { moveOnAfter } from "../timeouts";
 import { AsyncSocket, checkPort } from "./socket";
+
+// Bodies built from other giambio calls run in the frame that created the operation.
+const openStream = inFrame(openStreamIn);
+const listenOn = inFrame(listenOnIn);
+const serveOn = inFrame(serveOnIn);
 
 /** One resolved address, as `dns.promises.lookup(host, { all: true })` returns them. */
 export interface ResolvedAddress {
@@ -194,7 +199,7 @@ export function openTcpStream(
   );
 }
 
-async function openStream(
+async function openStreamIn(
   _frame: Frame,
   [host, port]: readonly [string, number],
   o: {
@@ -272,7 +277,7 @@ export function listenTcp(
   });
 }
 
-async function listenOn(
+async function listenOnIn(
   _frame: Frame,
   port: number,
   o: { host: string | undefined; backlog: number | undefined },
@@ -322,16 +327,10 @@ export function serveTcp(...args: unknown[]): Promise<never> {
   checkPort(port);
   checkOptions(options, "options");
   const frame = activeFrame("serveTcp");
-  return new Operation(
-    "serveTcp",
-    frame,
-    serveOn,
-    { handler, status },
-    { port, options },
-  );
+  return new Operation("serveTcp", frame, serveOn, { handler, status }, { port, options });
 }
 
-async function serveOn(
+async function serveOnIn(
   _frame: Frame,
   { handler, status }: { handler: ConnectionHandler; status: TaskStatus<net.AddressInfo> | null },
   { port, options }: { port: number; options: ListenOptions | undefined },

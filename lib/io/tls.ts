@@ -8,7 +8,7 @@ import * as tls from "node:tls";
 import { cancellable } from "../cancellable";
 import { activeFrame, type Frame } from "../core/context";
 import { TaskStatus } from "../core/nursery";
-import { Operation } from "../core/operation";
+import { inFrame, Operation } from "../core/operation";
 import { checkFunction, checkOptions, describe } from "../core/validate";
 import { AsyncSocket, checkPort } from "./socket";
 import {
@@ -59,7 +59,10 @@ export function openTlsStream(
   );
 }
 
-async function openTls(
+const openTls = inFrame(openTlsIn);
+const serveTlsOn = inFrame(serveTlsOnIn);
+
+async function openTlsIn(
   _frame: Frame,
   [host, port]: readonly [string, number],
   { tlsOptions, options }: { tlsOptions: tls.ConnectionOptions; options: OpenTcpStreamOptions },
@@ -159,7 +162,7 @@ export function serveTls(...args: unknown[]): Promise<never> {
   );
 }
 
-async function serveTlsOn(
+async function serveTlsOnIn(
   _frame: Frame,
   { handler, status }: { handler: ConnectionHandler; status: TaskStatus<net.AddressInfo> | null },
   {

@@ -1,0 +1,102 @@
+/**
+ * examples/echo-server.ts, the seed's echo server, for real: started in a child process,
+ * talked to over loopback, and stopped with Ctrl-C (SIGINT).
+ */
+import { spawn } from "node:child_process";
+import * as net from "node:net";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A raw client: collects everything it receives, and notices when the server closes. */
+function client(
+  port: number,
+): Promise<{ sock: net.Socket; data: () => string; closed: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, "127.0.0.1");
+    let data = "";
+    sock.setEncoding("utf8");
+    sock.on("data", (chunk: string) => (data += chunk));
+    const closed = new Promise<void>((r) => sock.once("close", () => r()));
+    sock.once("error", reject);
+    sock.once("connect", () => resolve({ sock, data: () => data, closed }));
+  });
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe("examples/echo-server.ts", () => {
+  it("greets, prompts and echoes like the seed, and Ctrl-C closes every connection and prints the seed's exit message", async () => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [
+        "-r",
+        path.join(ROOT, "spec/support/ts-register.js"),
+        path.join(ROOT, "examples/echo-server.ts"),
+        String(port),
+      ],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once("exit", (code) => resolve(code)),
+    );
+    try {
+      await until(
+        () => stderr.includes("Echo server serving asynchronously"),
+        "the server to listen",
+      );
+      expect(stderr).toMatch(
+        /^\[INFO\] \d\d\/\d\d\/\d{4} [AP]M Echo server serving asynchronously at \('', \d+\)$/m,
+      );
+      const a = await client(port);
+      const b = await client(port);
+      const welcome = "Welcome to the server pal, feel free to send me something!\n-> ";
+      await until(() => a.data() === welcome && b.data() === welcome, "the welcome lines");
+      a.sock.write("hello\n");
+      b.sock.write("caf\u00e9\n");
+      await until(
+        () => a.data().endsWith("Got: hello\n-> ") && b.data().endsWith("Got: caf\u00e9\n-> "),
+        "the echoes",
+      );
+      expect(stderr).toMatch(/\[INFO\] .* \('127\.0\.0\.1', \d+\) connected/);
+      expect(stderr).toContain("Got: 'hello\\n' from ('127.0.0.1', ");
+      expect(stderr).toContain("Echoed back 'hello\\n' to ('127.0.0.1', ");
+      // One client leaves by itself.
+      b.sock.end();
+      await b.closed;
+      await until(
+        () => /Connection from \('127\.0\.0\.1', \d+\) closed/.test(stderr),
+        "the disconnect log",
+      );
+      // Ctrl-C: the other connection is closed by the server as it unwinds.
+      child.kill("SIGINT");
+      await a.closed;
+      expect(await exited).toBe(0);
+      expect(stdout.trim()).toBe("Exiting due to a KeyboardInterrupt: 'Interrupted by SIGINT'");
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 30_000);
+});

@@ -14,7 +14,7 @@
 import { activeFrame, type Frame } from "./core/context";
 import { Operation } from "./core/operation";
 import { ParkingLot } from "./core/parking-lot";
-import { describe } from "./core/validate";
+import { checkInteger } from "./core/validate";
 import type { Waiter } from "./core/waiter";
 import { BrokenResourceError, ClosedResourceError, EndOfChannel, WouldBlock } from "./errors";
 import { cancelledIn, yieldShielded } from "./sleep";
@@ -376,11 +376,7 @@ function receiveValue<T>(frame: Frame, end: MemoryReceiveChannel<T>): Promise<T>
 export function openMemoryChannel<T>(
   maxBufferSize: number,
 ): [MemorySendChannel<T>, MemoryReceiveChannel<T>] {
-  if (maxBufferSize !== Infinity && (!Number.isInteger(maxBufferSize) || maxBufferSize < 0)) {
-    throw new TypeError(
-      `Expected \`maxBufferSize\` to be an integer >= 0 or Infinity, got ${describe(maxBufferSize)}`,
-    );
-  }
+  checkInteger(maxBufferSize, "maxBufferSize", 0, Number.MAX_SAFE_INTEGER, true);
   const state = new ChannelState<T>(maxBufferSize);
   return [new MemorySendChannel(state), new MemoryReceiveChannel(state)];
 }

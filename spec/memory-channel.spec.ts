@@ -164,7 +164,8 @@ describe("openMemoryChannel", () => {
     expect(() => giambio.openMemoryChannel(-1)).toThrow(
       "Expected `maxBufferSize` to be an integer >= 0 or Infinity, got `-1` (number)",
     );
-    expect(() => giambio.openMemoryChannel(1.5)).toThrow(TypeError);
-    expect(() => giambio.openMemoryChannel(NaN)).toThrow(TypeError);
+    expect(() => giambio.openMemoryChannel(1.5)).toThrow(RangeError);
+    expect(() => giambio.openMemoryChannel(NaN)).toThrow(RangeError);
+    expect(() => giambio.openMemoryChannel("2" as never)).toThrow(TypeError);
   });
 });

@@ -59,3 +59,28 @@ export function checkOptions(value: unknown, name: string): void {
     throw new TypeError(`Expected \`${name}\` to be an object, got ${describe(value)}`);
   }
 }
+
+/**
+ * Throws unless `value` is an integer in `[min, max]` (or `Infinity`, when allowed): a
+ * `TypeError` for what is not a number at all, a `RangeError` for a number outside the
+ * domain (negative, fractional, `NaN`, too large). `expected` describes the domain.
+ */
+export function checkInteger(
+  value: unknown,
+  name: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+  allowInfinity = false,
+): asserts value is number {
+  const expected =
+    max === Number.MAX_SAFE_INTEGER
+      ? `an integer >= ${min}${allowInfinity ? " or Infinity" : ""}`
+      : `an integer from ${min} to ${max}`;
+  if (typeof value !== "number") {
+    throw new TypeError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
+  }
+  if (allowInfinity && value === Infinity) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
+  }
+}

@@ -23,7 +23,7 @@ import * as net from "node:net";
 import { activeFrame, type Frame } from "../core/context";
 import { Operation } from "../core/operation";
 import { ParkingLot } from "../core/parking-lot";
-import { describe } from "../core/validate";
+import { checkInteger, describe } from "../core/validate";
 import { Waiter } from "../core/waiter";
 import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../errors";
 import { cancelledIn, yieldShielded } from "../sleep";
@@ -36,9 +36,7 @@ const EMPTY = new Uint8Array(0);
 
 /** @internal */
 export function checkMaxBytes(maxBytes: unknown): asserts maxBytes is number {
-  if (typeof maxBytes !== "number" || !Number.isInteger(maxBytes) || maxBytes < 1) {
-    throw new TypeError(`Expected \`maxBytes\` to be an integer >= 1, got ${describe(maxBytes)}`);
-  }
+  checkInteger(maxBytes, "maxBytes", 1);
 }
 
 /** @internal */
@@ -53,11 +51,7 @@ export function checkBytes(data: unknown): asserts data is Uint8Array {
 
 /** @internal */
 export function checkPort(port: unknown, name = "port"): asserts port is number {
-  if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(
-      `Expected \`${name}\` to be an integer from 0 to 65535, got ${describe(port)}`,
-    );
-  }
+  checkInteger(port, name, 0, 65535);
 }
 
 function broken(err: unknown): BrokenResourceError {

@@ -6,7 +6,7 @@
 import { activeFrame, type Frame } from "../core/context";
 import { Operation } from "../core/operation";
 import { ParkingLot } from "../core/parking-lot";
-import { describe } from "../core/validate";
+import { checkInteger, describe } from "../core/validate";
 import { WouldBlock } from "../errors";
 import { cancelledIn, yieldShielded } from "../sleep";
 import { held, type Held } from "./hold";
@@ -24,11 +24,7 @@ export interface CapacityLimiterStatistics {
 }
 
 function checkTokens(value: unknown, name: string): asserts value is number {
-  if (value !== Infinity && (!Number.isInteger(value) || (value as number) < 1)) {
-    throw new TypeError(
-      `Expected \`${name}\` to be an integer >= 1 or Infinity, got ${describe(value)}`,
-    );
-  }
+  checkInteger(value, name, 1, Number.MAX_SAFE_INTEGER, true);
 }
 
 /**
@@ -151,6 +147,11 @@ export class CapacityLimiter {
   }
 
   /** @internal */
+  _holds(borrower: unknown): boolean {
+    return this._borrowers.has(borrower);
+  }
+
+  /** @internal */
   _checkBorrower(borrower: unknown): void {
     if (this._borrowers.has(borrower)) {
       throw new Error(
@@ -213,5 +214,8 @@ function acquireFor(frame: Frame, limiter: CapacityLimiter, borrower: unknown): 
 
 async function holdToken(frame: Frame, limiter: CapacityLimiter, borrower: unknown): Promise<Held> {
   await limiter._acquire(frame, borrower);
-  return held(() => limiter.releaseOnBehalfOf(borrower));
+  // Idempotent, and quiet if the token was already given back by hand.
+  return held(() => {
+    if (limiter._holds(borrower)) limiter.releaseOnBehalfOf(borrower);
+  });
 }

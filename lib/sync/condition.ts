@@ -6,7 +6,7 @@
 import { activeFrame, type Frame } from "../core/context";
 import { Operation } from "../core/operation";
 import { ParkingLot } from "../core/parking-lot";
-import { describe } from "../core/validate";
+import { checkInteger, describe } from "../core/validate";
 import { cancelledIn } from "../sleep";
 import { Lock, type LockStatistics } from "./lock";
 import type { Held } from "./hold";
@@ -101,9 +101,7 @@ export class Condition {
    * @throws an `Error` if the calling task does not hold the lock
    */
   notify(n = 1): void {
-    if (!Number.isInteger(n) || n < 0) {
-      throw new TypeError(`Expected \`n\` to be an integer >= 0, got ${describe(n)}`);
-    }
+    checkInteger(n, "n", 0);
     this._checkHeld("notify");
     for (let i = 0; i < n; i++) {
       const w = this._lot.shift();

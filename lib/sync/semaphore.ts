@@ -6,7 +6,7 @@
 import { activeFrame, type Frame } from "../core/context";
 import { Operation } from "../core/operation";
 import { ParkingLot } from "../core/parking-lot";
-import { describe } from "../core/validate";
+import { checkInteger, describe } from "../core/validate";
 import { WouldBlock } from "../errors";
 import { cancelledIn, yieldShielded } from "../sleep";
 import { held, type Held } from "./hold";
@@ -47,13 +47,9 @@ export class Semaphore {
   private readonly _lot = new ParkingLot();
 
   constructor(initial: number, max?: number) {
-    if (!Number.isInteger(initial) || initial < 0) {
-      throw new TypeError(`Expected \`initial\` to be an integer >= 0, got ${describe(initial)}`);
-    }
+    checkInteger(initial, "initial", 0);
     if (max !== undefined) {
-      if (!Number.isInteger(max) || max < 1) {
-        throw new TypeError(`Expected \`max\` to be an integer >= 1, got ${describe(max)}`);
-      }
+      checkInteger(max, "max", 1);
       if (initial > max) {
         throw new RangeError(
           `Expected \`initial\` to be at most \`max\` (${max}), got ${describe(initial)}`,

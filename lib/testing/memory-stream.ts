@@ -6,6 +6,7 @@
  */
 import { activeFrame, type Frame } from "../core/context";
 import { Operation } from "../core/operation";
+import { checkInteger } from "../core/validate";
 import { Waiter } from "../core/waiter";
 import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../errors";
 import { checkBytes, checkMaxBytes } from "../io/socket";
@@ -234,9 +235,7 @@ function eofTo(frame: Frame, s: MemoryStream): Promise<void> {
  * ```
  */
 export function memoryStreamPair(limit = DEFAULT_MAX): [MemoryStream, MemoryStream] {
-  if (!Number.isInteger(limit) || limit < 0) {
-    throw new TypeError(`Expected \`limit\` to be an integer >= 0, got \`${String(limit)}\``);
-  }
+  checkInteger(limit, "limit", 0);
   const a = new MemoryStream(limit);
   const b = new MemoryStream(limit);
   a._peer = b;

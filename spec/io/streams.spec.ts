@@ -119,7 +119,8 @@ describe.each(streamKinds)("%s stream", (_name, connect) => {
       expect(() => a.receive(-1)).toThrow(
         "Expected `maxBytes` to be an integer >= 1, got `-1` (number)",
       );
-      expect(() => a.receive(0)).toThrow(TypeError);
+      expect(() => a.receive(0)).toThrow(RangeError);
+      expect(() => a.receive("8" as never)).toThrow(TypeError);
     });
   });
 });

@@ -86,7 +86,8 @@ describe("Semaphore", () => {
     expect(() => new giambio.Semaphore(-1)).toThrow(
       "Expected `initial` to be an integer >= 0, got `-1` (number)",
     );
-    expect(() => new giambio.Semaphore(1.5)).toThrow(TypeError);
+    expect(() => new giambio.Semaphore(1.5)).toThrow(RangeError);
+    expect(() => new giambio.Semaphore("1" as never)).toThrow(TypeError);
     expect(() => new giambio.Semaphore(3, 2)).toThrow(
       "Expected `initial` to be at most `max` (2), got `3` (number)",
     );
@@ -154,7 +155,7 @@ describe("CapacityLimiter", () => {
       "Expected `totalTokens` to be an integer >= 1 or Infinity, got `0` (number)",
     );
     const l = new giambio.CapacityLimiter(Infinity);
-    expect(() => (l.totalTokens = -2)).toThrow(TypeError);
+    expect(() => (l.totalTokens = -2)).toThrow(RangeError);
   });
 });
 

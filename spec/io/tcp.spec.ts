@@ -228,10 +228,11 @@ describe("openTcpStream", () => {
     });
   });
 
-  it("a timeout around it stops every attempt", async () => {
+  it("a cancellation around it stops every attempt", async () => {
     await runIo(async () => {
+      let started = 0;
       let aborted = 0;
-      const r = await giambio.moveOnAfter(0.05, () =>
+      const r = await giambio.withCancelScope((scope) =>
         giambio.openTcpStream("example.test", 80, {
           happyEyeballsDelay: 0.01,
           lookup: () =>
@@ -239,13 +240,16 @@ describe("openTcpStream", () => {
               { address: "192.0.2.1", family: 4 },
               { address: "192.0.2.2", family: 4 },
             ]),
-          connect: (_addr, _port, signal) =>
-            new Promise<net.Socket>((_, reject) =>
+          connect: (_addr, _port, signal) => {
+            const pending = new Promise<net.Socket>((_, reject) =>
               signal.addEventListener("abort", () => {
                 aborted++;
                 reject(signal.reason as Error);
               }),
-            ),
+            );
+            if (++started === 2) scope.cancel(); // both attempts are pending: stop them
+            return pending;
+          },
         }),
       );
       expect(r).toBeUndefined();

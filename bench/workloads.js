@@ -5,7 +5,9 @@
 //
 // prints one JSON line: { workload, impl, node, metrics: { name: [samples...] } }.
 // `impl` is "raw" (hand-written promises, giambio is never loaded, so AsyncLocalStorage is
-// never enabled in this process) or "giambio". bench/run.js starts one process per
+// never enabled in this process) or "giambio"; some workloads have more (`giambioNoYield`:
+// giambio with the event-loop yield policy switched off; `als`: raw code after an
+// `als.run`). Run it without arguments for the list. bench/run.js starts one process per
 // (workload, impl, Node version) and takes the medians.
 //
 // The library is loaded from $GIAMBIO_BENCH_DIST (run.js points it at a snapshot of
@@ -355,7 +357,242 @@ checkpoints.giambioNoYield = async () => {
   return checkpoints.giambio();
 };
 
-const WORKLOADS = { spawnJoin, parkCancel, checkpoints, timers, failFast, yieldPolicy };
+// ---------------------------------------------------------------------------------------
+// 7. AbortSignals: a task that never asks for one vs a task that reads currentSignal()
+// ---------------------------------------------------------------------------------------
+// Scopes make their AbortController lazily (lib/core/cancel-scope.ts), so a task that never
+// reads a signal should cost nothing extra. `raw` is the hand-written equivalent: an async
+// function per task, with its own AbortController when it needs a signal.
+const SIGNAL_N = 100_000;
+const SIGNAL_PARK_N = 10_000;
+
+function rawWithController() {
+  const controller = new AbortController();
+  return (async (signal) => {
+    void signal.aborted;
+  })(controller.signal);
+}
+
+const signals = {
+  async raw() {
+    const promises = new Array(SIGNAL_N);
+    let t0 = now();
+    for (let i = 0; i < SIGNAL_N; i++) promises[i] = emptyAsync();
+    await Promise.all(promises);
+    const plainMs = now() - t0;
+    t0 = now();
+    for (let i = 0; i < SIGNAL_N; i++) promises[i] = rawWithController();
+    await Promise.all(promises);
+    const signalMs = now() - t0;
+    // 10k parked tasks, each listening on its own signal, then all aborted.
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const controllers = new Array(SIGNAL_PARK_N);
+    const parked = new Array(SIGNAL_PARK_N);
+    for (let i = 0; i < SIGNAL_PARK_N; i++) {
+      const controller = (controllers[i] = new AbortController());
+      parked[i] = (async (signal) => {
+        try {
+          await new Promise((resolve, reject) => {
+            signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+          });
+        } catch {
+          // aborted
+        }
+      })(controller.signal);
+    }
+    await turn();
+    gc();
+    const parkedBytesPerTask = (process.memoryUsage().heapUsed - before) / SIGNAL_PARK_N;
+    t0 = now();
+    for (let i = 0; i < SIGNAL_PARK_N; i++) controllers[i].abort();
+    await Promise.all(parked);
+    const parkedCancelMs = now() - t0;
+    return {
+      plainMs,
+      signalMs,
+      extraUsPerTask: ((signalMs - plainMs) / SIGNAL_N) * 1000,
+      parkedBytesPerTask,
+      parkedCancelMs,
+    };
+  },
+  async giambio() {
+    const giambio = g();
+    async function readsSignal() {
+      void giambio.currentSignal().aborted;
+    }
+    return giambio.run(async () => {
+      let t0 = now();
+      await giambio.withNursery(async (nursery) => {
+        for (let i = 0; i < SIGNAL_N; i++) nursery.spawn(emptyAsync);
+      });
+      const plainMs = now() - t0;
+      t0 = now();
+      await giambio.withNursery(async (nursery) => {
+        for (let i = 0; i < SIGNAL_N; i++) nursery.spawn(readsSignal);
+      });
+      const signalMs = now() - t0;
+      // 10k parked tasks, each listening on currentSignal(), then the nursery cancelled.
+      let parked = 0;
+      let parkedBytesPerTask = 0;
+      async function listener() {
+        const signal = giambio.currentSignal();
+        signal.addEventListener("abort", () => {}, { once: true });
+        parked++;
+        await giambio.sleepForever();
+      }
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      await giambio.withNursery(async (nursery) => {
+        for (let i = 0; i < SIGNAL_PARK_N; i++) nursery.spawn(listener);
+        while (parked < SIGNAL_PARK_N) await giambio.sleep(0.001);
+        gc();
+        parkedBytesPerTask = (process.memoryUsage().heapUsed - before) / SIGNAL_PARK_N;
+        t0 = now();
+        nursery.cancel();
+      });
+      const parkedCancelMs = now() - t0;
+      return {
+        plainMs,
+        signalMs,
+        extraUsPerTask: ((signalMs - plainMs) / SIGNAL_N) * 1000,
+        parkedBytesPerTask,
+        parkedCancelMs,
+      };
+    });
+  },
+};
+
+// 10k tasks that each start listening for an abort: on their own AbortController each, or
+// all on ONE shared signal (what a naive signal-per-parent design does). EventTarget looks
+// for duplicate listeners in a list, so the shared case is O(listeners) per listener.
+const SHARED_N = 10_000;
+
+async function listeners(shared) {
+  const { setMaxListeners } = require("node:events");
+  const sharedController = new AbortController();
+  setMaxListeners(0, sharedController.signal);
+  const controllers = new Array(SHARED_N);
+  const parked = new Array(SHARED_N);
+  const t0 = now();
+  for (let i = 0; i < SHARED_N; i++) {
+    const controller = shared ? sharedController : (controllers[i] = new AbortController());
+    parked[i] = (async (signal) => {
+      await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+    })(controller.signal);
+  }
+  const ms = now() - t0;
+  if (shared) sharedController.abort();
+  else for (const c of controllers) c.abort();
+  await Promise.all(parked);
+  return ms;
+}
+
+const sharedSignal = {
+  async raw() {
+    return { ownMs: await listeners(false), sharedMs: await listeners(true) };
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// 8. what AsyncLocalStorage costs, without giambio
+// ---------------------------------------------------------------------------------------
+// `raw`: AsyncLocalStorage is never used in the process. `als`: one `als.run` happens first
+// (on Node 20 that installs the async_hooks promise hooks for the rest of the process; on
+// Node 24 AsyncLocalStorage rides on V8's AsyncContextFrame instead), then the same code
+// runs, plus 100k tasks each started in its own `als.run`, which is what giambio does per
+// task (lib/core/task.ts, Task._resume).
+const ALS_N = 100_000;
+const ALS_LOOP_N = 1_000_000;
+
+let alsStorage = null;
+function enableAls() {
+  if (alsStorage === null) {
+    const { AsyncLocalStorage } = require("node:async_hooks");
+    alsStorage = new AsyncLocalStorage();
+    alsStorage.run({ enabled: true }, () => {});
+  }
+  return alsStorage;
+}
+
+async function alsCommon() {
+  const promises = new Array(ALS_N);
+  let t0 = now();
+  for (let i = 0; i < ALS_N; i++) promises[i] = emptyAsync();
+  await Promise.all(promises);
+  const tasksMs = now() - t0;
+  t0 = now();
+  for (let i = 0; i < ALS_LOOP_N; i++) await undefined;
+  const loopMs = now() - t0;
+  return { tasksMs, loopMs };
+}
+
+const als = {
+  async raw() {
+    return alsCommon();
+  },
+  async als() {
+    const storage = enableAls();
+    const common = await alsCommon();
+    const promises = new Array(ALS_N);
+    const t0 = now();
+    for (let i = 0; i < ALS_N; i++) promises[i] = storage.run({ i }, emptyAsync);
+    await Promise.all(promises);
+    const runTasksMs = now() - t0;
+    return { ...common, runTasksMs };
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// 9. what spawn traces and instruments cost: 100k empty tasks
+// ---------------------------------------------------------------------------------------
+// `giambio`: plain `run`; `traced`: `runWith({ traceSpawns: true })` (a stack capture per
+// spawn, lib/core/trace.ts); `instrumented`: one instrument with every hook, all no-ops.
+const TRACE_N = 100_000;
+
+function tracedSpawns(options) {
+  const giambio = g();
+  return giambio.runWith(options, async () => {
+    const t0 = now();
+    await giambio.withNursery(async (nursery) => {
+      for (let i = 0; i < TRACE_N; i++) nursery.spawn(emptyAsync);
+    });
+    return { ms: now() - t0 };
+  });
+}
+
+const noop = () => {};
+const tracing = {
+  giambio: () => tracedSpawns({}),
+  traced: () => tracedSpawns({ traceSpawns: true }),
+  instrumented: () =>
+    tracedSpawns({
+      instruments: [
+        {
+          beforeRun: noop,
+          afterRun: noop,
+          taskSpawned: noop,
+          taskScheduled: noop,
+          taskExited: noop,
+          beforeBatch: noop,
+          afterBatch: noop,
+        },
+      ],
+    }),
+};
+
+const WORKLOADS = {
+  spawnJoin,
+  parkCancel,
+  checkpoints,
+  timers,
+  failFast,
+  yieldPolicy,
+  signals,
+  sharedSignal,
+  als,
+  tracing,
+};
 
 async function main() {
   const [name, impl, ...rest] = process.argv.slice(2);

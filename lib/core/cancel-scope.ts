@@ -42,7 +42,13 @@ import type { Waiter } from "./waiter";
 export class CancelScope implements TimerTarget {
   /** @internal */ _parent: CancelScope | null;
   /** @internal */ readonly _runner: Runner;
-  /** @internal */ _children: Set<CancelScope> | null = null;
+  /** @internal Child scopes: an intrusive list, in creation order. */
+  _firstChild: CancelScope | null = null;
+  /** @internal */ _lastChild: CancelScope | null = null;
+  /** @internal */ _prevSibling: CancelScope | null = null;
+  /** @internal */ _nextSibling: CancelScope | null = null;
+  /** @internal Whether this scope is in its parent's child list. */
+  _linked = false;
   /** @internal First waiter parked directly in this scope. */
   _head: Waiter | null = null;
   /** @internal */ _cancelCalled = false;
@@ -63,7 +69,31 @@ export class CancelScope implements TimerTarget {
     this._parent = parent;
     this._runner = runner;
     this._cancelled = parent !== null && parent._cancelled;
-    if (parent !== null) (parent._children ??= new Set()).add(this);
+    if (parent !== null) parent._addChild(this);
+  }
+
+  /** @internal */
+  _addChild(c: CancelScope): void {
+    const last = this._lastChild;
+    c._prevSibling = last;
+    c._nextSibling = null;
+    if (last === null) this._firstChild = c;
+    else last._nextSibling = c;
+    this._lastChild = c;
+    c._linked = true;
+  }
+
+  /** @internal */
+  _removeChild(c: CancelScope): void {
+    if (!c._linked) return;
+    c._linked = false;
+    const prev = c._prevSibling;
+    const next = c._nextSibling;
+    if (prev === null) this._firstChild = next;
+    else prev._nextSibling = next;
+    if (next === null) this._lastChild = prev;
+    else next._prevSibling = prev;
+    c._prevSibling = c._nextSibling = null;
   }
 
   /**
@@ -189,9 +219,9 @@ export class CancelScope implements TimerTarget {
 
   /** @internal Moves this scope under a new parent (`nursery.start` after `started()`). */
   _reparent(parent: CancelScope): void {
-    this._parent?._children?.delete(this);
+    this._parent?._removeChild(this);
     this._parent = parent;
-    (parent._children ??= new Set()).add(this);
+    parent._addChild(this);
     this._recompute();
   }
 
@@ -210,7 +240,7 @@ export class CancelScope implements TimerTarget {
     if (this._closed) return;
     this._closed = true;
     this._dropTimer();
-    this._parent?._children?.delete(this);
+    this._parent?._removeChild(this);
     let w = this._head;
     while (w !== null) {
       const next = w._next;
@@ -275,8 +305,8 @@ function propagateCancel(root: CancelScope): void {
       w._cancel(cancelErrorFor(w._task, s));
       w = next;
     }
-    if (s._children !== null) {
-      for (const c of s._children) if (!c._cancelled && !c._shield) stack.push(c);
+    for (let c = s._firstChild; c !== null; c = c._nextSibling) {
+      if (!c._cancelled && !c._shield) stack.push(c);
     }
   }
 }
@@ -287,8 +317,8 @@ function propagateUncancel(root: CancelScope): void {
     s._cancelled = false;
     // An aborted AbortSignal cannot be un-aborted: the next read of `signal` makes a new one.
     if (s._controller?.signal.aborted === true) s._controller = null;
-    if (s._children !== null) {
-      for (const c of s._children) if (c._cancelled && !c._cancelCalled) stack.push(c);
+    for (let c = s._firstChild; c !== null; c = c._nextSibling) {
+      if (c._cancelled && !c._cancelCalled) stack.push(c);
     }
   }
 }

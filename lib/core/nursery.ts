@@ -53,7 +53,10 @@ export class Nursery {
   readonly _owner: Task | null;
   /** @internal */ readonly _scope: CancelScope;
   /** @internal */ readonly _runner: Runner;
-  /** @internal */ readonly _children = new Set<Task>();
+  /** @internal Running children: an intrusive list through the tasks, in spawn order. */
+  _first: Task | null = null;
+  /** @internal */ _last: Task | null = null;
+  /** @internal */ _count = 0;
   /** @internal `start()` calls whose child has not called `started()` yet. */
   _pending = 0;
   /** @internal Those children (for `taskTree()`). */
@@ -103,7 +106,7 @@ export class Nursery {
       this,
       this._scope,
     );
-    this._children.add(task);
+    this._addChild(task);
     this._runner._spawned(task);
     return task;
   }
@@ -177,7 +180,9 @@ export class Nursery {
 
   /** The children that are still running (a snapshot), in spawn order. */
   get children(): Task[] {
-    return [...this._children];
+    const out: Task[] = [];
+    for (let t = this._first; t !== null; t = t._nextSibling) out.push(t);
+    return out;
   }
 
   /**
@@ -246,7 +251,33 @@ export class Nursery {
 
   /** @internal How many children are running or starting. */
   _live(): number {
-    return this._children.size + this._pending;
+    return this._count + this._pending;
+  }
+
+  /** @internal */
+  _addChild(t: Task): void {
+    const last = this._last;
+    t._prevSibling = last;
+    t._nextSibling = null;
+    if (last === null) this._first = t;
+    else last._nextSibling = t;
+    this._last = t;
+    t._inNursery = true;
+    this._count++;
+  }
+
+  /** @internal */
+  _removeChild(t: Task): void {
+    if (!t._inNursery) return;
+    t._inNursery = false;
+    const prev = t._prevSibling;
+    const next = t._nextSibling;
+    if (prev === null) this._first = next;
+    else prev._nextSibling = next;
+    if (next === null) this._last = prev;
+    else next._prevSibling = prev;
+    t._prevSibling = t._nextSibling = null;
+    this._count--;
   }
 
   /** @internal Records a failure (once per error object) and cancels the nursery. */
@@ -290,7 +321,7 @@ export class Nursery {
       this._starting?.delete(task);
       status._childEnded(task);
     } else {
-      this._children.delete(task);
+      this._removeChild(task);
       if (task._state === "failed") this._recordError(task._error);
     }
     if (this._live() === 0) this._allDone();
@@ -412,7 +443,7 @@ export class TaskStatus<V = undefined> {
     const nursery = this._nursery;
     nursery._pending--;
     nursery._starting?.delete(task);
-    nursery._children.add(task);
+    nursery._addChild(task);
     task._ownScope._reparent(nursery._scope);
     (this._waiter as Waiter)._wake(value[0]);
   }

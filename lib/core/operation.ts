@@ -30,7 +30,7 @@
 import { storage, type Frame } from "./context";
 import type { Runner } from "./runner";
 import type { Task } from "./task";
-import { captureOpSite } from "./trace";
+import { captureOpSite, formatOpSite, type OpSite } from "./trace";
 
 /** The function an operation runs when it is awaited, with the arguments it was given. */
 export type OperationBody<T, A, B> = (frame: Frame, a: A, b: B) => Promise<T>;
@@ -50,7 +50,7 @@ export class Operation<T, A = unknown, B = unknown> implements Promise<T> {
   /** @internal */ _b: B;
   /** @internal */ _promise: Promise<T> | null = null;
   /** @internal Where it was created, when the run records sites. */
-  readonly _site: string | null;
+  readonly _site: OpSite | null;
   /** @internal Creation order in the run, for the batch snapshots. */
   readonly _seq: number;
   /** @internal Neighbours in the run's list of operations not yet started. */
@@ -131,9 +131,10 @@ export function inFrame<T, A, B>(body: OperationBody<T, A, B>): OperationBody<T,
 
 /** The message of the warning for an operation that was never awaited. */
 export function neverAwaited(op: Operation<unknown>, runner: Runner): string {
+  const site = op._site !== null ? formatOpSite(op._site) : null;
   const where =
-    op._site !== null
-      ? `, created at ${op._site}`
+    site !== null
+      ? `, created at ${site}`
       : runner._recordSites
         ? ""
         : " (run with runWith({ recordSites: true }), or outside NODE_ENV=production, to see where it was created)";

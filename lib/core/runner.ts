@@ -476,7 +476,7 @@ function forceCancel(root: CancelScope, reason: unknown): void {
   const stack = [root];
   for (let s = stack.pop(); s !== undefined; s = stack.pop()) {
     all.push(s);
-    if (s._children !== null) for (const c of s._children) stack.push(c);
+    for (let c = s._firstChild; c !== null; c = c._nextSibling) stack.push(c);
   }
   for (const s of all) s.cancel(reason);
 }

@@ -70,8 +70,12 @@ export class Task<T = unknown> implements Frame {
   _waitingOn: Waiter | null = null;
   /** @internal Where the task was spawned, with `runWith({ traceSpawns: true })`. */
   _spawnSite: string | null = null;
-  private _fn: ((...args: unknown[]) => unknown) | null;
-  private _args: unknown[] | null;
+  /** @internal Neighbours in the nursery's child list. */
+  _prevSibling: Task | null = null;
+  /** @internal */ _nextSibling: Task | null = null;
+  /** @internal */ _inNursery = false;
+  /** @internal */ _fn: ((...args: unknown[]) => unknown) | null;
+  /** @internal */ _args: unknown[] | null;
 
   /** @internal Tasks are made by `spawn()` and nurseries. */
   constructor(
@@ -158,6 +162,8 @@ export class Task<T = unknown> implements Frame {
 
   /** @internal The body of `join()`, once awaited. */
   _join(f: Frame): Promise<T> {
+    // Joining a task that has ended: a plain (fast) checkpoint, no waiter and no batch.
+    if (this.done && !f._scope._cancelled && this._runner._fastCheckpoint()) return this._settled();
     const w = new Waiter<T>(f._task, f._scope, this);
     if (f._scope._cancelled) {
       w._cancel(this._runner._cancelError(f));
@@ -193,7 +199,7 @@ export class Task<T = unknown> implements Frame {
   _resume(): void {
     if (this._state !== "pending") return;
     this._state = "running";
-    void storage.run(this, runBody, this as Task);
+    storage.run(this, runBody, this as Task);
   }
 
   /** @internal */
@@ -294,16 +300,28 @@ export class Task<T = unknown> implements Frame {
   }
 }
 
-async function runBody(task: Task): Promise<void> {
-  const [fn, args] = task._take();
-  let value: unknown;
+function runBody(task: Task): void {
+  const fn = task._fn as (...args: unknown[]) => unknown;
+  const args = task._args as unknown[];
+  task._fn = task._args = null;
+  let result: unknown;
   try {
-    value = await fn(...args);
+    result = fn(...args);
   } catch (err) {
     task._bodyThrew(err);
     return;
   }
-  task._bodyReturned(value);
+  // No closures per task: the reactions run in the task's context (they are registered
+  // inside storage.run), so the store is the task.
+  void Promise.resolve(result).then(onBodyValue, onBodyError);
+}
+
+function onBodyValue(value: unknown): void {
+  (storage.getStore() as Task)._bodyReturned(value);
+}
+
+function onBodyError(err: unknown): void {
+  (storage.getStore() as Task)._bodyThrew(err);
 }
 
 function joinTask<T>(frame: Frame, task: Task<T>): Promise<T> {

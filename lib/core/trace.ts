@@ -52,8 +52,8 @@ export function captureSite(): string {
  * The first user frame of the current stack, as `file:line:column` (or the whole `at`
  * line when it names a function), for the never-awaited warning.
  */
-export function captureOpSite(): string | null {
-  const holder: { stack?: string } = {};
+export function captureOpSite(): OpSite {
+  const holder: OpSite = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 6;
   try {
@@ -61,6 +61,14 @@ export function captureOpSite(): string | null {
   } finally {
     Error.stackTraceLimit = limit;
   }
+  return holder;
+}
+
+/** A captured (not yet formatted) creation site: V8 formats `stack` on first read only. */
+export type OpSite = { stack?: string };
+
+/** The first user frame of a captured site, formatted (only for the warning). */
+export function formatOpSite(holder: OpSite): string | null {
   const lines = (holder.stack ?? "").split("\n");
   for (let i = 1; i < lines.length; i++) {
     const line = (lines[i] as string).trim();

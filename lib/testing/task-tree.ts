@@ -100,7 +100,7 @@ function childrenOf(task: Task): Task[] {
   if (task._open !== null) nurseries.push(...task._open);
   const out: Task[] = [];
   for (const n of nurseries) {
-    out.push(...n._children);
+    out.push(...n.children);
     if (n._starting !== null) out.push(...n._starting);
   }
   return out.sort((a, b) => a.id - b.id);

@@ -24,8 +24,9 @@
 // 3. Prints one table per workload: each metric's medians on Node 20 and Node 24 side by
 //    side, the ratio giambio/raw, the target and whether it is met.
 //
-// The children inherit the environment: `NODE_ENV=production npm run bench` measures
-// giambio as it runs in production (no operation-site capture, see lib/core/operation.ts).
+// The children inherit the environment, with NODE_ENV defaulting to "production": giambio
+// as it runs in production (no operation-site capture, see lib/core/operation.ts);
+// `NODE_ENV=development npm run bench` measures development mode.
 //
 // Node 20 is the node running this script (process.execPath). Node 24 is
 // $GIAMBIO_BENCH_NODE24 if set, else whatever `npx -y node@24` installs; if that fails the
@@ -631,7 +632,14 @@ function main() {
   }
 
   const snapshot = buildAndSnapshot(opts.build);
-  const env = { ...process.env, GIAMBIO_BENCH_DIST: snapshot };
+  // Production mode unless told otherwise: the targets are about giambio as it runs in
+  // production, without the per-operation site capture of development mode
+  // (`NODE_ENV=development npm run bench` measures that).
+  const env = {
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV ?? "production",
+    GIAMBIO_BENCH_DIST: snapshot,
+  };
   delete env.NODE_OPTIONS;
 
   log(
@@ -671,8 +679,8 @@ function main() {
       `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}); ` +
       `${opts.quick ? "--quick" : "full"} run; medians of each child's reps\n` +
       `library: dist/cjs built from ${lib}; ` +
-      `NODE_ENV=${process.env.NODE_ENV ?? "(unset)"} in every child` +
-      (process.env.NODE_ENV === "production" ? "\n" : " (giambio records operation sites)\n"),
+      `NODE_ENV=${env.NODE_ENV} in every child` +
+      (env.NODE_ENV === "production" ? "\n" : " (giambio records operation sites)\n"),
   );
   const known = busy.filter((b) => !Number.isNaN(b));
   if (known.length > 0) {

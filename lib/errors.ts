@@ -90,6 +90,15 @@ export function isCancelled(err: unknown): boolean {
 /**
  * Thrown by `failAfter` and `failAt` when their deadline passed before the function
  * finished.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await giambio.failAfter(1, () => giambio.sleep(5));
+ * } catch (err) {
+ *   if (!(err instanceof giambio.TooSlowError)) throw err;
+ * }
+ * ```
  */
 export class TooSlowError extends Error {
   constructor(message = "The operation did not finish before its deadline") {
@@ -103,6 +112,16 @@ export class TooSlowError extends Error {
  * failed. `errors` holds every failure in the order they happened; cancellations caused by
  * the nursery itself never appear in it. When exactly one task failed, the nursery throws
  * that error itself, not a `MultiError`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await giambio.withNursery(async (n) => { n.spawn(failsA); n.spawn(failsB); });
+ * } catch (err) {
+ *   if (err instanceof giambio.MultiError) for (const e of err.errors) console.error(e);
+ *   else throw err;
+ * }
+ * ```
  */
 export class MultiError extends AggregateError {
   /** The failures, in the order they happened. */
@@ -123,6 +142,14 @@ function summarize(errors: readonly unknown[]): string {
  * block was left while children were still running and `nursery.join()` had not been
  * awaited. The children were cancelled and awaited before it was thrown; `cancelled` says
  * how many. Add `await nursery.join()` at the end of the block's happy path.
+ *
+ * @example
+ * ```ts
+ * {
+ *   await using nursery = giambio.openNursery();
+ *   nursery.spawn(giambio.sleepForever);
+ * } // throws NurseryError: `await nursery.join()` was not awaited; 1 child cancelled
+ * ```
  */
 export class NurseryError extends Error {
   /** How many children were still running and had to be cancelled. */
@@ -139,6 +166,13 @@ export class NurseryError extends Error {
  * Rejects `task.join()` when the task ended cancelled (by its own `cancel()` or by its
  * nursery's cancellation). It is deliberately not a `Cancelled`: that would tell the code
  * that called `join()` that it was itself cancelled.
+ *
+ * @example
+ * ```ts
+ * const task = giambio.spawn(giambio.sleepForever);
+ * task.cancel();
+ * await task.join().catch((err) => console.log(err instanceof giambio.TaskCancelledError)); // true
+ * ```
  */
 export class TaskCancelledError extends Error {
   /** The name of the task that was cancelled. */
@@ -154,6 +188,14 @@ export class TaskCancelledError extends Error {
 /**
  * Rejects `run()` when the process received SIGINT (Ctrl-C) during the run: every task was
  * cancelled and has run its `finally` blocks before it is thrown.
+ *
+ * @example
+ * ```ts
+ * giambio.run(main).catch((err) => {
+ *   if (err instanceof giambio.KeyboardInterrupt) console.log("bye");
+ *   else throw err;
+ * });
+ * ```
  */
 export class KeyboardInterrupt extends Error {
   /** How many SIGINTs the run received (a second one also cancels shielded cleanup). */
@@ -170,6 +212,15 @@ export class KeyboardInterrupt extends Error {
  * Thrown by `receive()` on a channel whose every sending end has been closed, once its
  * buffer is empty: the normal end of a stream. `for await` over a receiving end stops on
  * it by itself.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await receive.receive();
+ * } catch (err) {
+ *   if (!(err instanceof giambio.EndOfChannel)) throw err; // every sender is done
+ * }
+ * ```
  */
 export class EndOfChannel extends Error {
   constructor(message = "The channel was closed by every sender and its buffer is empty") {
@@ -181,6 +232,12 @@ export class EndOfChannel extends Error {
 /**
  * Thrown when you use a resource (a channel end, a stream) that you have closed yourself,
  * and into a task blocked on it when it is closed. Do not use a resource after closing it.
+ *
+ * @example
+ * ```ts
+ * send.close();
+ * send.sendNoWait(1); // throws ClosedResourceError
+ * ```
  */
 export class ClosedResourceError extends Error {
   constructor(message = "The resource was closed") {
@@ -193,6 +250,16 @@ export class ClosedResourceError extends Error {
  * Thrown when a resource was broken by something outside your control: sending on a
  * channel whose every receiver is closed, a peer resetting a connection. The underlying
  * error, if any, is the `cause`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await stream.sendAll(data);
+ * } catch (err) {
+ *   if (err instanceof giambio.BrokenResourceError) console.log("peer went away:", err.cause);
+ *   else throw err;
+ * }
+ * ```
  */
 export class BrokenResourceError extends Error {
   constructor(message = "The resource is broken", options?: { cause?: unknown }) {
@@ -204,6 +271,12 @@ export class BrokenResourceError extends Error {
 /**
  * Thrown when two tasks use a resource at once in a way it does not allow, such as two
  * tasks receiving on one stream at the same time: the operations would interleave.
+ *
+ * @example
+ * ```ts
+ * giambio.spawn(() => stream.receive());
+ * await stream.receive(); // throws BusyResourceError while the other receive waits
+ * ```
  */
 export class BusyResourceError extends Error {
   constructor(message = "Another task is already using this resource") {
@@ -215,6 +288,16 @@ export class BusyResourceError extends Error {
 /**
  * Thrown by the `*NoWait` variants (`acquireNoWait`, `sendNoWait`, `receiveNoWait`) when
  * the operation would have to wait. Use the blocking variant, or try again later.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   lock.acquireNoWait();
+ * } catch (err) {
+ *   if (!(err instanceof giambio.WouldBlock)) throw err;
+ *   await lock.acquire();
+ * }
+ * ```
  */
 export class WouldBlock extends Error {
   constructor(message = "The operation would block") {

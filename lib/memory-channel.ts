@@ -92,6 +92,13 @@ class ChannelState<T> {
  * has not sent its value, and leaves the channel and the other senders' order as they were.
  *
  * @typeParam T - the type of the values
+ *
+ * @example
+ * ```ts
+ * const [send, receive] = giambio.openMemoryChannel<string>(1);
+ * await send.send("hello");
+ * send.close(); // receivers get EndOfChannel once the buffer is drained
+ * ```
  */
 export class MemorySendChannel<T> implements AsyncDisposable {
   private _closed = false;
@@ -214,6 +221,11 @@ export class MemorySendChannel<T> implements AsyncDisposable {
  * `receive()` has taken nothing: the value stays for the next receiver.
  *
  * @typeParam T - the type of the values
+ *
+ * @example
+ * ```ts
+ * for await (const message of receive) console.log(message);
+ * ```
  */
 export class MemoryReceiveChannel<T> implements AsyncDisposable, AsyncIterable<T> {
   private _closed = false;

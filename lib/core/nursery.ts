@@ -417,6 +417,14 @@ export class Nursery {
  * ready (listening, connected, ...), which makes `start()` return `value`.
  *
  * @typeParam V - the type of the value passed to `started`
+ *
+ * @example
+ * ```ts
+ * async function server(status: giambio.TaskStatus<number>): Promise<void> {
+ *   status.started(8080); // start() returns 8080 now
+ *   await giambio.sleepForever();
+ * }
+ * ```
  */
 export class TaskStatus<V = undefined> {
   /** @internal */ _started = false;

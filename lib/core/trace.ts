@@ -17,7 +17,15 @@ import * as path from "node:path";
 import { inspect } from "node:util";
 import type { Task } from "./task";
 
-/** One link of a `giambioTrace`: a task the error passed through, and where it was spawned. */
+/**
+ * One link of a `giambioTrace`: a task the error passed through, and where it was spawned.
+ *
+ * @example
+ * ```ts
+ * const trace = (err as { giambioTrace?: giambio.SpawnTraceEntry[] }).giambioTrace;
+ * for (const e of trace ?? []) console.log(e.task, e.spawnedAt);
+ * ```
+ */
 export interface SpawnTraceEntry {
   /** The task's id. */
   readonly id: number;

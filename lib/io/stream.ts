@@ -7,6 +7,14 @@
 /**
  * A bidirectional byte stream: a TCP or TLS connection (`AsyncSocket`), or one end of a
  * `memoryStreamPair()`. Every method that can wait is a checkpoint.
+ *
+ * @example
+ * ```ts
+ * async function greet(stream: giambio.Stream): Promise<void> {
+ *   await stream.sendAll(Buffer.from("hello\n"));
+ *   await stream.sendEof();
+ * }
+ * ```
  */
 export interface Stream extends AsyncDisposable {
   /**

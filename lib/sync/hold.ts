@@ -5,7 +5,17 @@
  * @module
  */
 
-/** A held lock, semaphore token or limiter token; disposing it releases it. */
+/**
+ * A held lock, semaphore token or limiter token; disposing it releases it.
+ *
+ * @example
+ * ```ts
+ * {
+ *   await using _ = await lock.hold();
+ *   // ... the lock is held here ...
+ * } // released
+ * ```
+ */
 export interface Held extends AsyncDisposable, Disposable {
   /** Releases now (idempotent); what disposal does. */
   release(): void;

@@ -20,6 +20,14 @@ const EMPTY = new Uint8Array(0);
  * One end of a {@link memoryStreamPair}: the same interface as a TCP stream. Bytes sent on
  * one end are received on the other. `sendAll` hands its bytes to the peer at once and
  * then waits while the peer has more than `limit` bytes unread (backpressure).
+ *
+ * @example
+ * ```ts
+ * const [a, b] = memoryStreamPair();
+ * await a.sendAll(Buffer.from("hi"));
+ * await a.sendEof();
+ * await b.receive(); // "hi", then an empty result
+ * ```
  */
 export class MemoryStream implements Stream {
   /** @internal */ _peer!: MemoryStream;

@@ -30,7 +30,14 @@ export interface TaskNode {
   readonly children: readonly TaskNode[];
 }
 
-/** A snapshot of a run's tasks: the root task and, below it, everything it started. */
+/**
+ * A snapshot of a run's tasks: the root task and, below it, everything it started.
+ *
+ * @example
+ * ```ts
+ * console.log(String(taskTree()));
+ * ```
+ */
 export interface TaskTree {
   readonly root: TaskNode;
   /** How many tasks the tree holds. */

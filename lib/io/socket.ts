@@ -27,12 +27,12 @@ import { checkInteger, describe } from "../core/validate";
 import { Waiter } from "../core/waiter";
 import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../errors";
 import { cancelledIn, yieldShielded } from "../sleep";
+import { Incoming } from "./incoming";
 import type { Stream } from "./stream";
 
 /** Unread bytes beyond which the socket stops reading from the kernel. */
 export const HIGH_WATER = 64 * 1024;
 const DEFAULT_MAX = 65536;
-const EMPTY = new Uint8Array(0);
 
 /** @internal */
 export function checkMaxBytes(maxBytes: unknown): asserts maxBytes is number {
@@ -74,14 +74,12 @@ function broken(err: unknown): BrokenResourceError {
 export class AsyncSocket implements Stream {
   /** The Node socket or server this wraps. */
   readonly raw: net.Socket | net.Server;
-  private readonly _chunks: Buffer[] = [];
-  private _buffered = 0;
+  private readonly _in = new Incoming("AsyncSocket.receive", "socket", () =>
+    this._resumeIfDrained(),
+  );
   private _paused = false;
-  private _eof = false;
   private _error: unknown = null;
   private _closed = false;
-  private _receiver: Waiter<Uint8Array> | null = null;
-  private _receiveMax = DEFAULT_MAX;
   private _sending = false;
   private _closedPromise: Promise<void> | null = null;
   private readonly _accepted: AsyncSocket[] = [];
@@ -201,9 +199,7 @@ export class AsyncSocket implements Stream {
     if (this._closed) return;
     this._closed = true;
     const err = new ClosedResourceError("The socket was closed");
-    const r = this._receiver;
-    this._receiver = null;
-    r?._fail(err);
+    this._in.fail(err, true);
     for (let w = this._acceptLot.shift(); w !== null; w = this._acceptLot.shift()) w._fail(err);
     const raw = this.raw;
     if (raw instanceof net.Server) {
@@ -233,36 +229,20 @@ export class AsyncSocket implements Stream {
   }
 
   private _onData(chunk: Buffer): void {
-    this._chunks.push(chunk);
-    this._buffered += chunk.length;
-    if (this._buffered >= HIGH_WATER && !this._paused) {
+    this._in.push(chunk);
+    if (this._in.buffered >= HIGH_WATER && !this._paused) {
       this._paused = true;
       (this.raw as net.Socket).pause();
-    }
-    const r = this._receiver;
-    if (r !== null) {
-      this._receiver = null;
-      r._wake(this._take(this._receiveMax));
     }
   }
 
   private _onEnd(): void {
-    if (this._eof) return;
-    this._eof = true;
-    const r = this._receiver;
-    if (r !== null && this._buffered === 0) {
-      this._receiver = null;
-      r._wake(EMPTY);
-    }
+    this._in.end();
   }
 
   private _onError(err: unknown): void {
     if (this._error === null) this._error = err;
-    const r = this._receiver;
-    if (r !== null && this._buffered === 0) {
-      this._receiver = null;
-      r._fail(broken(err));
-    }
+    this._in.fail(broken(err), false);
     for (let w = this._acceptLot.shift(); w !== null; w = this._acceptLot.shift())
       w._fail(broken(err));
   }
@@ -278,64 +258,20 @@ export class AsyncSocket implements Stream {
     else this._accepted.push(s);
   }
 
-  /** Takes up to `max` buffered bytes. */
-  private _take(max: number): Uint8Array {
-    const first = this._chunks[0] as Buffer;
-    let out: Buffer;
-    if (first.length > max) {
-      out = first.subarray(0, max);
-      this._chunks[0] = first.subarray(max);
-    } else if (first.length === max || this._chunks.length === 1) {
-      out = first;
-      this._chunks.shift();
-    } else {
-      const parts: Buffer[] = [];
-      let n = 0;
-      while (this._chunks.length > 0 && n < max) {
-        const c = this._chunks[0] as Buffer;
-        if (n + c.length <= max) {
-          parts.push(c);
-          n += c.length;
-          this._chunks.shift();
-        } else {
-          parts.push(c.subarray(0, max - n));
-          this._chunks[0] = c.subarray(max - n);
-          n = max;
-        }
-      }
-      out = Buffer.concat(parts, n);
-    }
-    this._buffered -= out.length;
-    if (this._paused && this._buffered < HIGH_WATER / 2) {
+  /** Resumes a paused socket once the reader has caught up. */
+  private _resumeIfDrained(): void {
+    if (this._paused && this._in.buffered < HIGH_WATER / 2) {
       this._paused = false;
       (this.raw as net.Socket).resume();
     }
-    return out;
   }
 
   /** @internal */
   _receive(frame: Frame, max: number): Promise<Uint8Array> {
-    const cancelled = cancelledIn(frame);
-    if (cancelled !== null) return cancelled;
-    if (this._closed) return Promise.reject(new ClosedResourceError("The socket was closed"));
-    if (this._receiver !== null) {
-      return Promise.reject(
-        new BusyResourceError("Another task is already receiving on this socket"),
-      );
+    if (this._closed && !frame._scope._cancelled) {
+      return Promise.reject(new ClosedResourceError("The socket was closed"));
     }
-    if (this._buffered > 0) {
-      const data = this._take(max);
-      return yieldShielded(frame).then(() => data);
-    }
-    if (this._error !== null) return Promise.reject(broken(this._error));
-    if (this._eof) return yieldShielded(frame).then(() => EMPTY);
-    const w = new Waiter<Uint8Array>(frame._task, frame._scope, "AsyncSocket.receive");
-    this._receiver = w;
-    this._receiveMax = max;
-    w._cleanup = () => {
-      if (this._receiver === w) this._receiver = null;
-    };
-    return w.promise;
+    return this._in.receive(frame, max, this._error === null ? null : broken(this._error));
   }
 
   /** @internal */

@@ -10,11 +10,11 @@ import { checkInteger } from "../core/validate";
 import { Waiter } from "../core/waiter";
 import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../errors";
 import { checkBytes, checkMaxBytes } from "../io/socket";
+import { Incoming } from "../io/incoming";
 import type { Stream } from "../io/stream";
 import { cancelledIn, yieldShielded } from "../sleep";
 
 const DEFAULT_MAX = 65536;
-const EMPTY = new Uint8Array(0);
 
 /**
  * One end of a {@link memoryStreamPair}: the same interface as a TCP stream. Bytes sent on
@@ -31,13 +31,10 @@ const EMPTY = new Uint8Array(0);
  */
 export class MemoryStream implements Stream {
   /** @internal */ _peer!: MemoryStream;
-  private readonly _chunks: Uint8Array[] = [];
-  private _buffered = 0;
-  private _eof = false;
+  /** @internal What the peer sent and this end has not received yet. */
+  readonly _in = new Incoming("MemoryStream.receive", "stream", () => this._wakePeerSender());
   private _closed = false;
   private _eofSent = false;
-  private _receiver: Waiter<Uint8Array> | null = null;
-  private _receiveMax = DEFAULT_MAX;
   private _sender: Waiter<void> | null = null;
   private _sending = false;
 
@@ -84,9 +81,7 @@ export class MemoryStream implements Stream {
     if (this._closed) return;
     this._closed = true;
     const err = new ClosedResourceError("The stream was closed");
-    const r = this._receiver;
-    this._receiver = null;
-    r?._fail(err);
+    this._in.fail(err, true);
     const s = this._sender;
     this._sender = null;
     s?._fail(err);
@@ -109,44 +104,21 @@ export class MemoryStream implements Stream {
 
   /** @internal */
   _deliver(data: Uint8Array): void {
-    if (data.length === 0) return;
-    this._chunks.push(data);
-    this._buffered += data.length;
-    const r = this._receiver;
-    if (r !== null) {
-      this._receiver = null;
-      r._wake(this._take(this._receiveMax));
-    }
+    this._in.push(data);
   }
 
   /** @internal */
   _deliverEof(): void {
-    this._eof = true;
-    const r = this._receiver;
-    if (r !== null && this._buffered === 0) {
-      this._receiver = null;
-      r._wake(EMPTY);
-    }
+    this._in.end();
   }
 
-  private _take(max: number): Uint8Array {
-    const first = this._chunks[0] as Uint8Array;
-    let out: Uint8Array;
-    if (first.length > max) {
-      out = first.subarray(0, max);
-      this._chunks[0] = first.subarray(max);
-    } else {
-      out = first;
-      this._chunks.shift();
-    }
-    this._buffered -= out.length;
-    // The peer's sendAll waits for our buffer to drain to its limit.
+  /** The peer's sendAll waits for this end's queue to drain to its limit. */
+  private _wakePeerSender(): void {
     const s = this._peer._sender;
-    if (s !== null && this._buffered <= this._peer._limit) {
+    if (s !== null && this._in.buffered <= this._peer._limit) {
       this._peer._sender = null;
       s._wake(undefined);
     }
-    return out;
   }
 
   /** @internal */
@@ -166,7 +138,7 @@ export class MemoryStream implements Stream {
       );
     const peer = this._peer;
     peer._deliver(data);
-    if (peer._buffered <= this._limit) return yieldShielded(frame);
+    if (peer._in.buffered <= this._limit) return yieldShielded(frame);
     this._sending = true;
     const w = new Waiter<void>(frame._task, frame._scope, "MemoryStream.sendAll");
     this._sender = w;
@@ -179,26 +151,10 @@ export class MemoryStream implements Stream {
 
   /** @internal */
   _receive(frame: Frame, max: number): Promise<Uint8Array> {
-    const cancelled = cancelledIn(frame);
-    if (cancelled !== null) return cancelled;
-    if (this._closed) return Promise.reject(new ClosedResourceError("The stream was closed"));
-    if (this._receiver !== null) {
-      return Promise.reject(
-        new BusyResourceError("Another task is already receiving on this stream"),
-      );
+    if (this._closed && !frame._scope._cancelled) {
+      return Promise.reject(new ClosedResourceError("The stream was closed"));
     }
-    if (this._buffered > 0) {
-      const data = this._take(max);
-      return yieldShielded(frame).then(() => data);
-    }
-    if (this._eof) return yieldShielded(frame).then(() => EMPTY);
-    const w = new Waiter<Uint8Array>(frame._task, frame._scope, "MemoryStream.receive");
-    this._receiver = w;
-    this._receiveMax = max;
-    w._cleanup = () => {
-      if (this._receiver === w) this._receiver = null;
-    };
-    return w.promise;
+    return this._in.receive(frame, max, null);
   }
 
   /** @internal */

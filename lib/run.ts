@@ -9,7 +9,15 @@ import { checkInstruments, type Instrument } from "./core/instruments";
 import { Runner } from "./core/runner";
 import { checkBoolean, checkFunction, checkOptions, describe } from "./core/validate";
 
-/** Options of {@link runWith}. */
+/**
+ * Options of {@link runWith}.
+ *
+ * @example
+ * ```ts
+ * const options: giambio.RunOptions = { clock: new MockClock({ autojump: true }), handleSignals: false };
+ * await giambio.runWith(options, main);
+ * ```
+ */
 export interface RunOptions {
   /**
    * The clock the run keeps time with: a `MockClock` from `giambio/testing` for virtual

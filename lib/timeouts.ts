@@ -16,7 +16,14 @@ import {
   checkOptions,
 } from "./core/validate";
 
-/** Options of {@link withCancelScope}. */
+/**
+ * Options of {@link withCancelScope}.
+ *
+ * @example
+ * ```ts
+ * await giambio.withCancelScope(cleanup, { shield: true, deadline: giambio.clock() + 5 });
+ * ```
+ */
 export interface CancelScopeOptions {
   /**
    * When the scope cancels itself, in seconds on the run's clock (see `clock()`).

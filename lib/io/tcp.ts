@@ -37,7 +37,14 @@ export interface ResolvedAddress {
   readonly family: number;
 }
 
-/** Options of {@link openTcpStream}. */
+/**
+ * Options of {@link openTcpStream}.
+ *
+ * @example
+ * ```ts
+ * await giambio.openTcpStream("example.com", 80, { happyEyeballsDelay: 0.1 });
+ * ```
+ */
 export interface OpenTcpStreamOptions {
   /**
    * Seconds to wait before starting the next connection attempt while one is pending.
@@ -211,7 +218,14 @@ async function openStreamIn(
   return new AsyncSocket(await connectHappy(host, port, o.delay, o.lookup, o.connect));
 }
 
-/** Options of {@link listenTcp} and {@link serveTcp}. */
+/**
+ * Options of {@link listenTcp} and {@link serveTcp}.
+ *
+ * @example
+ * ```ts
+ * await nursery.start(giambio.serveTcp, handler, 0, { host: "127.0.0.1", backlog: 128 });
+ * ```
+ */
 export interface ListenOptions {
   /** The address to bind; default: every interface. */
   host?: string;

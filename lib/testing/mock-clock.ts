@@ -6,7 +6,14 @@
 import type { ClockListener, RunClock } from "../core/clock";
 import { checkDuration, checkOptions, describe } from "../core/validate";
 
-/** Options of {@link MockClock}. */
+/**
+ * Options of {@link MockClock}.
+ *
+ * @example
+ * ```ts
+ * const clock = new MockClock({ autojump: 0.01, start: 100 }); // jump after 10 ms of real idleness
+ * ```
+ */
 export interface MockClockOptions {
   /**
    * Jump to the next deadline whenever every task is blocked: `true` at once, or a number of

@@ -206,7 +206,7 @@ export class AsyncSocket implements Stream {
       // The listening handle closes now; Node's close callback would also wait for every
       // connection accepted from it to end, which is not the listener's business.
       raw.close();
-      this._closedPromise = Promise.resolve();
+      this._closedPromise = null; // see [Symbol.asyncDispose]
       for (const s of this._accepted.splice(0)) s.close();
     } else {
       this._closedPromise = raw.destroyed
@@ -219,7 +219,13 @@ export class AsyncSocket implements Stream {
   /** Closes the socket and waits until Node has released it, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
-    await this._closedPromise;
+    if (this.raw instanceof net.Server) {
+      // libuv releases a listening handle in the close phase of the loop: two turns of
+      // setImmediate later it is gone, so `await using` leaves no handle behind.
+      await new Promise<void>((resolve) => setImmediate(() => setImmediate(() => resolve())));
+    } else {
+      await this._closedPromise;
+    }
   }
 
   private _checkStream(op: string): void {

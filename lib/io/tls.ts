@@ -171,9 +171,11 @@ async function serveTlsOnIn(
     options,
   }: { port: number; tlsOptions: tls.TlsOptions; options: ListenOptions | undefined },
 ): Promise<never> {
-  const server = tls.createServer({ allowHalfOpen: true, ...tlsOptions });
+  // Not allowHalfOpen here: a client that leaves during the handshake must close the
+  // socket. AsyncSocket turns half-open on once the connection is wrapped.
+  const server = tls.createServer(tlsOptions);
   // A client whose handshake fails is dropped; it is not an error of the server.
-  server.on("tlsClientError", () => undefined);
+  server.on("tlsClientError", (_err: Error, sock: tls.TLSSocket) => sock.destroy());
   await listen(server, port, options?.host, options?.backlog);
   return serveListener(new AsyncSocket(server, "secureConnection"), handler, status);
 }

@@ -4,6 +4,7 @@
  * - an unhandled promise rejection;
  * - a warning, from `process.emitWarning` or from Node itself, that the test did not expect
  *   (see `expectWarning` in ./warnings.ts);
+ * - more open sockets or servers (TCP, TLS) than before the test;
  * - more `setTimeout`/`setInterval` timers or `setImmediate` callbacks still pending than
  *   before the test (counted with `process.getActiveResourcesInfo()`, which lists only
  *   ref'ed ones). jest's `detectOpenHandles` would find the culprit, but slows every run.
@@ -44,6 +45,13 @@ function countPending(): Record<Watched, number> {
 }
 
 let pendingBefore: Record<Watched, number> = { Timeout: 0, Immediate: 0 };
+
+/** Open sockets and servers (TCP and TLS handles), from the host's resource list. */
+function openSockets(): number {
+  return host.getActiveResourcesInfo().filter((r) => r.startsWith("TCP") || r === "TLSWrap").length;
+}
+
+let socketsBefore = 0;
 let rejections = new Map<Promise<unknown>, unknown>();
 let originalEmitWarning: typeof process.emitWarning | undefined;
 
@@ -81,6 +89,7 @@ beforeEach(() => {
   originalEmitWarning = process.emitWarning;
   process.emitWarning = trappedEmitWarning;
   pendingBefore = countPending();
+  socketsBefore = openSockets();
 });
 
 afterEach(async () => {
@@ -98,6 +107,19 @@ afterEach(async () => {
             "the timers it starts (or run jest with --detectOpenHandles to find them).",
         );
       }
+    }
+
+    // A destroyed socket releases its handle a turn or two later.
+    let socketsAfter = openSockets();
+    for (let i = 0; i < 20 && socketsAfter > socketsBefore; i++) {
+      await new Promise<void>((resolve) => realSetImmediate(resolve));
+      socketsAfter = openSockets();
+    }
+    if (socketsAfter > socketsBefore) {
+      problems.push(
+        `The test left ${socketsAfter - socketsBefore} more socket(s) open than it found ` +
+          `(${socketsBefore} before, ${socketsAfter} after): close the sockets and listeners it opens.`,
+      );
     }
 
     for (const reason of rejections.values()) {

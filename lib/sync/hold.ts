@@ -6,7 +6,10 @@
  */
 
 /**
- * A held lock, semaphore token or limiter token; disposing it releases it.
+ * A held lock, semaphore token or limiter token; disposing it releases it, once. Let the
+ * handle do the releasing: a `Lock` or `CapacityLimiter` handle does nothing if you already
+ * released by hand, but a `Semaphore` cannot tell whose permit it is, so releasing it by hand
+ * as well gives a permit back twice.
  *
  * @example
  * ```ts

@@ -4,7 +4,7 @@
  * @module
  */
 import { activeFrame, type Frame } from "./core/context";
-import { Operation } from "./core/operation";
+import { operation } from "./core/operation";
 import { describe } from "./core/validate";
 import { Waiter } from "./core/waiter";
 
@@ -56,7 +56,7 @@ export function cancellable<T>(
     // cancellable() never awaited (and reported as such) leaves no unhandled rejection.
     Promise.resolve(what).catch(noop);
   }
-  return new Operation("cancellable", frame, awaitForeign<T>, what, isFn);
+  return operation("cancellable", frame, awaitForeign<T>, what, isFn);
 }
 
 function noop(): void {}

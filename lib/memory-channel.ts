@@ -12,7 +12,7 @@
  * @module
  */
 import { activeFrame, type Frame } from "./core/context";
-import { Operation } from "./core/operation";
+import { operation } from "./core/operation";
 import { ParkingLot } from "./core/parking-lot";
 import { checkInteger } from "./core/validate";
 import type { Waiter } from "./core/waiter";
@@ -114,7 +114,7 @@ export class MemorySendChannel<T> implements AsyncDisposable {
    *   receiving end is closed; `Cancelled` when cancelled first (nothing was sent)
    */
   send(value: T): Promise<void> {
-    return new Operation(
+    return operation(
       "MemorySendChannel.send",
       activeFrame("MemorySendChannel.send"),
       sendValue<T>,
@@ -240,7 +240,7 @@ export class MemoryReceiveChannel<T> implements AsyncDisposable, AsyncIterable<T
    *   `ClosedResourceError` if this end was closed; `Cancelled` when cancelled first
    */
   receive(): Promise<T> {
-    return new Operation(
+    return operation(
       "MemoryReceiveChannel.receive",
       activeFrame("MemoryReceiveChannel.receive"),
       receiveValue<T>,

@@ -6,7 +6,7 @@
 import { CancelScope } from "./core/cancel-scope";
 import { activeFrame, ScopeFrame, storage, type Frame } from "./core/context";
 import { Nursery, isOwnCancel } from "./core/nursery";
-import { Operation } from "./core/operation";
+import { operation } from "./core/operation";
 import { checkFunction } from "./core/validate";
 import { newCancelled } from "./errors";
 
@@ -30,7 +30,7 @@ export function withNursery<T>(
 ): Promise<Awaited<T> | undefined> {
   checkFunction(fn, "fn");
   const frame = activeFrame("withNursery");
-  return new Operation("withNursery", frame, openAndRun<T>, fn, undefined);
+  return operation("withNursery", frame, openAndRun<T>, fn, undefined);
 }
 
 function openAndRun<T>(

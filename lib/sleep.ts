@@ -5,7 +5,7 @@
  */
 import { activeFrame, type Frame } from "./core/context";
 import { checkDeadline, checkDuration } from "./core/validate";
-import { Operation } from "./core/operation";
+import { operation } from "./core/operation";
 import { Waiter } from "./core/waiter";
 
 /**
@@ -84,7 +84,7 @@ export function checkpointIn(frame: Frame): Promise<void> {
  */
 export function sleep(seconds: number): Promise<void> {
   checkDuration(seconds, "seconds");
-  return new Operation("sleep", activeFrame("sleep"), sleepFor, seconds, undefined);
+  return operation("sleep", activeFrame("sleep"), sleepFor, seconds, undefined);
 }
 
 function sleepFor(frame: Frame, seconds: number): Promise<void> {
@@ -104,7 +104,7 @@ function sleepFor(frame: Frame, seconds: number): Promise<void> {
  */
 export function sleepUntil(deadline: number): Promise<void> {
   checkDeadline(deadline, "deadline");
-  return new Operation("sleepUntil", activeFrame("sleepUntil"), parkUntil, deadline, undefined);
+  return operation("sleepUntil", activeFrame("sleepUntil"), parkUntil, deadline, undefined);
 }
 
 /**
@@ -118,7 +118,7 @@ export function sleepUntil(deadline: number): Promise<void> {
  */
 export function sleepForever(): Promise<never> {
   const frame = activeFrame("sleepForever");
-  return new Operation<never, number, undefined>(
+  return operation<never, number, undefined>(
     "sleepForever",
     frame,
     parkUntil as (frame: Frame, deadline: number) => Promise<never>,

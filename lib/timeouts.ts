@@ -7,7 +7,7 @@
 import { TooSlowError } from "./errors";
 import { CancelScope } from "./core/cancel-scope";
 import { activeFrame, ScopeFrame, storage, type Frame } from "./core/context";
-import { Operation } from "./core/operation";
+import { operation } from "./core/operation";
 import {
   checkBoolean,
   checkDeadline,
@@ -63,7 +63,7 @@ export function withCancelScope<T>(
   if (deadline !== undefined) checkDeadline(deadline, "options.deadline");
   if (shield !== undefined) checkBoolean(shield, "options.shield");
   const frame = activeFrame("withCancelScope");
-  return new Operation("withCancelScope", frame, inScope<T>, fn, {
+  return operation("withCancelScope", frame, inScope<T>, fn, {
     deadline: deadline ?? Infinity,
     shield: shield === true,
     relative: false,
@@ -90,7 +90,7 @@ export function moveOnAfter<T>(
   checkDuration(seconds, "seconds");
   checkFunction(fn, "fn");
   const frame = activeFrame("moveOnAfter");
-  return new Operation("moveOnAfter", frame, inScope<T>, fn, timed(seconds, true, false));
+  return operation("moveOnAfter", frame, inScope<T>, fn, timed(seconds, true, false));
 }
 
 /**
@@ -109,7 +109,7 @@ export function moveOnAt<T>(
   checkDeadline(deadline, "deadline");
   checkFunction(fn, "fn");
   const frame = activeFrame("moveOnAt");
-  return new Operation("moveOnAt", frame, inScope<T>, fn, timed(deadline, false, false));
+  return operation("moveOnAt", frame, inScope<T>, fn, timed(deadline, false, false));
 }
 
 /**
@@ -135,7 +135,7 @@ export function failAfter<T>(
   checkDuration(seconds, "seconds");
   checkFunction(fn, "fn");
   const frame = activeFrame("failAfter");
-  return new Operation("failAfter", frame, inScope<T>, fn, timed(seconds, true, true)) as Promise<
+  return operation("failAfter", frame, inScope<T>, fn, timed(seconds, true, true)) as Promise<
     Awaited<T>
   >;
 }
@@ -155,7 +155,7 @@ export function failAt<T>(
   checkDeadline(deadline, "deadline");
   checkFunction(fn, "fn");
   const frame = activeFrame("failAt");
-  return new Operation("failAt", frame, inScope<T>, fn, timed(deadline, false, true)) as Promise<
+  return operation("failAt", frame, inScope<T>, fn, timed(deadline, false, true)) as Promise<
     Awaited<T>
   >;
 }

@@ -2,9 +2,29 @@
  * SPEC §2: a giambio operation that is never awaited does not run, and is reported
  * deterministically, by the time its task next yields or ends.
  */
+import * as fs from "node:fs";
 import * as giambio from "giambio";
 import { waitAllTasksBlocked } from "giambio/testing";
-import { runMock } from "./support/giambio";
+import { MockClock } from "giambio/testing";
+import { runMock as runDefault } from "./support/giambio";
+
+/** The 1-based line of this file that contains `text`. */
+function lineOf(text: string): number {
+  return (
+    fs
+      .readFileSync(__filename, "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes(text)) + 1
+  );
+}
+
+/** The check on, whatever NODE_ENV says. */
+function runMock<T>(fn: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+  return giambio.runWith(
+    { clock: new MockClock({ autojump: true }), handleSignals: false, checkAwaits: true },
+    fn,
+  );
+}
 import { expectWarning } from "./support/warnings";
 
 describe("an operation never awaited", () => {
@@ -20,7 +40,9 @@ describe("an operation never awaited", () => {
     );
     expect(warning?.name).toBe("GiambioWarning");
     expect(warning?.message).toMatch(
-      /^giambio\.sleep\(\) was never awaited, created at main \(.*warnings\.spec\.ts:15:\d+\), in task "main"/,
+      new RegExp(
+        `^giambio\\.sleep\\(\\) was never awaited, created at main \\(.*warnings\\.spec\\.ts:${lineOf("giambio.sleep(2); // eslint")}:\\d+\\), in task "main"`,
+      ),
     );
   });
 
@@ -130,11 +152,14 @@ describe("an operation never awaited", () => {
   it("names no line when the run does not record sites, and says how to get it", async () => {
     const [warning] = await expectWarning(
       () =>
-        giambio.runWith({ handleSignals: false, recordSites: false }, async () => {
-          void giambio.sleep(2);
-          await giambio.checkpoint();
-          await giambio.sleep(0.001);
-        }),
+        giambio.runWith(
+          { handleSignals: false, checkAwaits: true, recordSites: false },
+          async () => {
+            void giambio.sleep(2);
+            await giambio.checkpoint();
+            await giambio.sleep(0.001);
+          },
+        ),
       "never awaited",
     );
     expect(warning?.message).toContain("recordSites");
@@ -195,5 +220,32 @@ describe("waitAllTasksBlocked and operations", () => {
       expect(t.state).toBe("running");
       await t.join();
     });
+  });
+});
+
+describe("runWith({ checkAwaits: false })", () => {
+  it("runs operations at once, as plain async functions, and reports nothing", async () => {
+    await giambio.runWith(
+      { clock: new MockClock({ autojump: true }), handleSignals: false, checkAwaits: false },
+      async () => {
+        const op = giambio.sleep(2); // not awaited yet: it runs already
+        expect(Object.prototype.toString.call(op)).toBe("[object Promise]");
+        await giambio.sleep(1);
+        await op;
+        expect(giambio.clock()).toBe(2);
+      },
+    );
+  });
+
+  it("is the default only under NODE_ENV=production (jest sets NODE_ENV=test)", async () => {
+    expect(process.env.NODE_ENV).toBe("test");
+    await expectWarning(
+      () =>
+        runDefault(async () => {
+          void giambio.sleep(1);
+          await giambio.sleep(0.5);
+        }),
+      "never awaited",
+    );
   });
 });

@@ -29,7 +29,7 @@ import { activeFrame, type Frame } from "./context";
 import type { Runner } from "./runner";
 import { Task } from "./task";
 import { checkFunction } from "./validate";
-import { Operation } from "./operation";
+import { operation } from "./operation";
 import { Waiter } from "./waiter";
 
 /** @internal */
@@ -137,7 +137,7 @@ export class Nursery {
     checkFunction(fn, "fn");
     const f = activeFrame("Nursery.start");
     this._checkOpen(fn);
-    return new Operation<V, Nursery, [(...args: unknown[]) => unknown, unknown[]]>(
+    return operation<V, Nursery, [(...args: unknown[]) => unknown, unknown[]]>(
       "Nursery.start",
       f,
       startChild,
@@ -201,7 +201,7 @@ export class Nursery {
           "withNursery() waits for its children by itself",
       );
     }
-    return new Operation("Nursery.join", activeFrame("Nursery.join"), joinNursery, this, undefined);
+    return operation("Nursery.join", activeFrame("Nursery.join"), joinNursery, this, undefined);
   }
 
   /**

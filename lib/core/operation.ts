@@ -16,12 +16,13 @@
  * that microtask. An operation still not started there was never awaited by the time its
  * task yielded; neither was one still pending when its task ends. Each is dropped and
  * reported with `process.emitWarning` (type `GiambioWarning`), naming the operation and,
- * with `runWith({ recordSites: true })` (the default outside `NODE_ENV=production`), the
- * line that created it.
+ * with `runWith({ recordSites: true })`, the line that created it.
  *
- * Cost: an operation is one small object and, once awaited, one extra promise; a run
- * with no pending operations pays one null check per batch. Recording the creation line
- * costs a stack capture per operation (about 2 µs), which is why production mode skips it.
+ * Cost: an operation is one small object and, once awaited, one extra promise and
+ * microtask hop; recording the creation line costs a stack capture (about 2 µs). So both
+ * are development checks: `checkAwaits` (and with it `recordSites`) defaults to on unless
+ * `NODE_ENV` is `production`, and with it off `operation()` runs the body at once and
+ * returns its promise, like a plain async function.
  * `checkpoint()` is not an operation: it is the hottest call, and forgetting to await it
  * does nothing at all, so it stays a plain promise (see docs/design.md).
  *
@@ -114,6 +115,29 @@ export class Operation<T, A = unknown, B = unknown> implements Promise<T> {
   /** @internal The task that created it. */
   get _task(): Task {
     return this._frame._task;
+  }
+}
+
+/**
+ * What giambio's blocking functions return: with `checkAwaits` (the default outside
+ * `NODE_ENV=production`), a lazy {@link Operation} that reports a forgotten `await`; without
+ * it, the promise of the body run at once, as a plain async function would, which saves an
+ * object, a promise and a microtask hop per call.
+ *
+ * @internal
+ */
+export function operation<T, A, B>(
+  name: string,
+  frame: Frame,
+  body: OperationBody<T, A, B>,
+  a: A,
+  b: B,
+): Promise<T> {
+  if (frame._task._runner._checkAwaits) return new Operation(name, frame, body, a, b);
+  try {
+    return body(frame, a, b);
+  } catch (err) {
+    return Promise.reject(err);
   }
 }
 

@@ -55,6 +55,7 @@ export interface RunnerOptions {
   handleSignals: boolean;
   instruments: Instrument[] | null;
   traceSpawns: boolean;
+  checkAwaits: boolean;
   recordSites: boolean;
 }
 
@@ -76,6 +77,8 @@ export class Runner {
   /** The hooks of the run, or `null` (the common case: one null check per hook site). */
   _instruments: Instrument[] | null;
   readonly _traceSpawns: boolean;
+  /** Whether blocking functions return lazy operations that report a missing `await`. */
+  readonly _checkAwaits: boolean;
   /** Whether each operation records the line that created it (see operation.ts). */
   readonly _recordSites: boolean;
   /** Operations created and not yet started, oldest first (see operation.ts). */
@@ -116,6 +119,7 @@ export class Runner {
     this._signal = options.signal;
     this._instruments = options.instruments;
     this._traceSpawns = options.traceSpawns;
+    this._checkAwaits = options.checkAwaits;
     this._recordSites = options.recordSites;
     this._rootScope = new CancelScope(null, this);
     if (options.handleSignals) {

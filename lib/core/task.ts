@@ -15,7 +15,7 @@ import { activeFrame, storage, type Frame } from "./context";
 import type { Nursery, TaskStatus } from "./nursery";
 import type { Runner } from "./runner";
 import { addTrace, captureSite } from "./trace";
-import { Operation } from "./operation";
+import { operation } from "./operation";
 import { Waiter } from "./waiter";
 
 /** Where a task is in its life. */
@@ -157,7 +157,7 @@ export class Task<T = unknown> implements Frame {
         );
       }
     }
-    return new Operation("Task.join", f, joinTask, this, undefined);
+    return operation("Task.join", f, joinTask, this, undefined);
   }
 
   /** @internal The body of `join()`, once awaited. */

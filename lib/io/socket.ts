@@ -21,7 +21,7 @@
  */
 import * as net from "node:net";
 import { activeFrame, type Frame } from "../core/context";
-import { Operation } from "../core/operation";
+import { operation } from "../core/operation";
 import { ParkingLot } from "../core/parking-lot";
 import { checkInteger, describe } from "../core/validate";
 import { Waiter } from "../core/waiter";
@@ -125,7 +125,7 @@ export class AsyncSocket implements Stream {
   sendAll(data: Uint8Array): Promise<void> {
     checkBytes(data);
     this._checkStream("sendAll");
-    return new Operation(
+    return operation(
       "AsyncSocket.sendAll",
       activeFrame("AsyncSocket.sendAll"),
       sendBytes,
@@ -138,7 +138,7 @@ export class AsyncSocket implements Stream {
   receive(maxBytes: number = DEFAULT_MAX): Promise<Uint8Array> {
     checkMaxBytes(maxBytes);
     this._checkStream("receive");
-    return new Operation(
+    return operation(
       "AsyncSocket.receive",
       activeFrame("AsyncSocket.receive"),
       receiveBytes,
@@ -150,7 +150,7 @@ export class AsyncSocket implements Stream {
   /** @inheritDoc Stream.sendEof */
   sendEof(): Promise<void> {
     this._checkStream("sendEof");
-    return new Operation(
+    return operation(
       "AsyncSocket.sendEof",
       activeFrame("AsyncSocket.sendEof"),
       sendEof,
@@ -167,7 +167,7 @@ export class AsyncSocket implements Stream {
     if (!(this.raw instanceof net.Server)) {
       throw new TypeError("accept() needs a listening socket (a wrapped net.Server)");
     }
-    return new Operation(
+    return operation(
       "AsyncSocket.accept",
       activeFrame("AsyncSocket.accept"),
       acceptConn,
@@ -185,13 +185,10 @@ export class AsyncSocket implements Stream {
       throw new TypeError(`Expected \`host\` to be a string, got ${describe(host)}`);
     checkPort(port);
     if (!(this.raw instanceof net.Socket)) throw new TypeError("connect() needs a net.Socket");
-    return new Operation(
-      "AsyncSocket.connect",
-      activeFrame("AsyncSocket.connect"),
-      connectTo,
-      this,
-      [host, port] as const,
-    );
+    return operation("AsyncSocket.connect", activeFrame("AsyncSocket.connect"), connectTo, this, [
+      host,
+      port,
+    ] as const);
   }
 
   /** Closes the socket (or stops the listener) at once; blocked calls get `ClosedResourceError`. */

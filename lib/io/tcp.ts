@@ -18,7 +18,7 @@ import * as net from "node:net";
 import { cancellable } from "../cancellable";
 import { activeFrame, type Frame } from "../core/context";
 import { TaskStatus } from "../core/nursery";
-import { inFrame, Operation } from "../core/operation";
+import { inFrame, operation } from "../core/operation";
 import { checkDuration, checkFunction, checkOptions, describe } from "../core/validate";
 import { MultiError, isCancelled } from "../errors";
 import { withNursery } from "../nursery";
@@ -193,7 +193,7 @@ export function openTcpStream(
   checkFunction(lookup, "options.lookup");
   const connect = options?.connect ?? netConnect;
   checkFunction(connect, "options.connect");
-  return new Operation(
+  return operation(
     "openTcpStream",
     activeFrame("openTcpStream"),
     openStream,
@@ -285,7 +285,7 @@ export function listenTcp(
     throw new TypeError(`Expected \`host\` to be a string, got ${describe(host)}`);
   }
   checkOptions(options, "options");
-  return new Operation("listenTcp", activeFrame("listenTcp"), listenOn, port, {
+  return operation("listenTcp", activeFrame("listenTcp"), listenOn, port, {
     host,
     backlog: options?.backlog,
   });
@@ -341,7 +341,7 @@ export function serveTcp(...args: unknown[]): Promise<never> {
   checkPort(port);
   checkOptions(options, "options");
   const frame = activeFrame("serveTcp");
-  return new Operation("serveTcp", frame, serveOn, { handler, status }, { port, options });
+  return operation("serveTcp", frame, serveOn, { handler, status }, { port, options });
 }
 
 async function serveOnIn(

@@ -8,7 +8,7 @@ import * as tls from "node:tls";
 import { cancellable } from "../cancellable";
 import { activeFrame, type Frame } from "../core/context";
 import { TaskStatus } from "../core/nursery";
-import { inFrame, Operation } from "../core/operation";
+import { inFrame, operation } from "../core/operation";
 import { checkFunction, checkOptions, describe } from "../core/validate";
 import { AsyncSocket, checkPort } from "./socket";
 import {
@@ -47,16 +47,10 @@ export function openTlsStream(
   checkPort(port);
   checkOptions(tlsOptions, "tlsOptions");
   checkOptions(options, "options");
-  return new Operation(
-    "openTlsStream",
-    activeFrame("openTlsStream"),
-    openTls,
-    [host, port] as const,
-    {
-      tlsOptions: tlsOptions ?? {},
-      options: options ?? {},
-    },
-  );
+  return operation("openTlsStream", activeFrame("openTlsStream"), openTls, [host, port] as const, {
+    tlsOptions: tlsOptions ?? {},
+    options: options ?? {},
+  });
 }
 
 const openTls = inFrame(openTlsIn);
@@ -149,7 +143,7 @@ export function serveTls(...args: unknown[]): Promise<never> {
     );
   }
   checkOptions(options, "options");
-  return new Operation(
+  return operation(
     "serveTls",
     activeFrame("serveTls"),
     serveTlsOn,

@@ -4,7 +4,7 @@
  * @module
  */
 import { activeFrame, type Frame } from "../core/context";
-import { Operation } from "../core/operation";
+import { operation } from "../core/operation";
 import { ParkingLot } from "../core/parking-lot";
 import { checkInteger, describe } from "../core/validate";
 import { WouldBlock } from "../errors";
@@ -83,7 +83,7 @@ export class CapacityLimiter {
   /** Takes a token for the calling task, waiting until one is free. */
   acquire(): Promise<void> {
     const frame = activeFrame("CapacityLimiter.acquire");
-    return new Operation("CapacityLimiter.acquire", frame, acquireFor, this, frame._task);
+    return operation("CapacityLimiter.acquire", frame, acquireFor, this, frame._task);
   }
 
   /**
@@ -93,7 +93,7 @@ export class CapacityLimiter {
    */
   acquireOnBehalfOf(borrower: unknown): Promise<void> {
     const frame = activeFrame("CapacityLimiter.acquireOnBehalfOf");
-    return new Operation("CapacityLimiter.acquireOnBehalfOf", frame, acquireFor, this, borrower);
+    return operation("CapacityLimiter.acquireOnBehalfOf", frame, acquireFor, this, borrower);
   }
 
   /** Takes a token for the calling task at once. @throws `WouldBlock` if none is free */
@@ -133,7 +133,7 @@ export class CapacityLimiter {
   /** Acquires a token for the calling task; disposing the handle releases it. A checkpoint. */
   hold(): Promise<Held> {
     const frame = activeFrame("CapacityLimiter.hold");
-    return new Operation("CapacityLimiter.hold", frame, holdToken, this, frame._task);
+    return operation("CapacityLimiter.hold", frame, holdToken, this, frame._task);
   }
 
   /** `borrowedTokens`, `totalTokens`, `borrowers` and `tasksWaiting`. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { activeFrame, type Frame } from "../core/context";
-import { Operation } from "../core/operation";
+import { operation } from "../core/operation";
 import { ParkingLot } from "../core/parking-lot";
 import { checkInteger, describe } from "../core/validate";
 import { cancelledIn } from "../sleep";
@@ -92,7 +92,7 @@ export class Condition {
           "acquire it first",
       );
     }
-    return new Operation("Condition.wait", frame, waitCondition, this, this._lot);
+    return operation("Condition.wait", frame, waitCondition, this, this._lot);
   }
 
   /**

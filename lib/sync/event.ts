@@ -5,7 +5,7 @@
  */
 import type { Frame } from "../core/context";
 import { activeFrame } from "../core/context";
-import { Operation } from "../core/operation";
+import { operation } from "../core/operation";
 import { ParkingLot } from "../core/parking-lot";
 import { cancelledIn, yieldShielded } from "../sleep";
 
@@ -54,7 +54,7 @@ export class Event {
    * @throws `Cancelled` when cancelled first
    */
   wait(): Promise<void> {
-    return new Operation("Event.wait", activeFrame("Event.wait"), waitEvent, this._lot, this);
+    return operation("Event.wait", activeFrame("Event.wait"), waitEvent, this._lot, this);
   }
 
   /** `tasksWaiting`: how many tasks are blocked in `wait()`. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { activeFrame, type Frame } from "../core/context";
-import { Operation } from "../core/operation";
+import { operation } from "../core/operation";
 import { ParkingLot } from "../core/parking-lot";
 import type { Task } from "../core/task";
 import { WouldBlock } from "../errors";
@@ -51,7 +51,7 @@ export class Lock {
    * @throws `Cancelled` when cancelled first; an `Error` if the task already holds it
    */
   acquire(): Promise<void> {
-    return new Operation("Lock.acquire", activeFrame("Lock.acquire"), acquireLock, this, true);
+    return operation("Lock.acquire", activeFrame("Lock.acquire"), acquireLock, this, true);
   }
 
   /**
@@ -93,7 +93,7 @@ export class Lock {
    * `await using _ = await lock.hold()`. A checkpoint, like `acquire()`.
    */
   hold(): Promise<Held> {
-    return new Operation("Lock.hold", activeFrame("Lock.hold"), holdLock, this, undefined);
+    return operation("Lock.hold", activeFrame("Lock.hold"), holdLock, this, undefined);
   }
 
   /** `locked`, `owner` and `tasksWaiting`. */

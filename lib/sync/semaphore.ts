@@ -4,7 +4,7 @@
  * @module
  */
 import { activeFrame, type Frame } from "../core/context";
-import { Operation } from "../core/operation";
+import { operation } from "../core/operation";
 import { ParkingLot } from "../core/parking-lot";
 import { checkInteger, describe } from "../core/validate";
 import { WouldBlock } from "../errors";
@@ -76,7 +76,7 @@ export class Semaphore {
    * @throws `Cancelled` when cancelled first (no permit is taken)
    */
   acquire(): Promise<void> {
-    return new Operation(
+    return operation(
       "Semaphore.acquire",
       activeFrame("Semaphore.acquire"),
       acquireSem,
@@ -117,7 +117,7 @@ export class Semaphore {
 
   /** Acquires a permit and returns a handle that releases it when disposed. A checkpoint. */
   hold(): Promise<Held> {
-    return new Operation("Semaphore.hold", activeFrame("Semaphore.hold"), holdSem, this, undefined);
+    return operation("Semaphore.hold", activeFrame("Semaphore.hold"), holdSem, this, undefined);
   }
 
   /** `value`, `max` and `tasksWaiting`. */

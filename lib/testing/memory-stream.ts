@@ -5,7 +5,7 @@
  * @module
  */
 import { activeFrame, type Frame } from "../core/context";
-import { Operation } from "../core/operation";
+import { operation } from "../core/operation";
 import { checkInteger } from "../core/validate";
 import { Waiter } from "../core/waiter";
 import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../errors";
@@ -44,7 +44,7 @@ export class MemoryStream implements Stream {
   /** @inheritDoc Stream.sendAll */
   sendAll(data: Uint8Array): Promise<void> {
     checkBytes(data);
-    return new Operation(
+    return operation(
       "MemoryStream.sendAll",
       activeFrame("MemoryStream.sendAll"),
       sendTo,
@@ -56,7 +56,7 @@ export class MemoryStream implements Stream {
   /** @inheritDoc Stream.receive */
   receive(maxBytes: number = DEFAULT_MAX): Promise<Uint8Array> {
     checkMaxBytes(maxBytes);
-    return new Operation(
+    return operation(
       "MemoryStream.receive",
       activeFrame("MemoryStream.receive"),
       receiveFrom,
@@ -67,7 +67,7 @@ export class MemoryStream implements Stream {
 
   /** @inheritDoc Stream.sendEof */
   sendEof(): Promise<void> {
-    return new Operation(
+    return operation(
       "MemoryStream.sendEof",
       activeFrame("MemoryStream.sendEof"),
       eofTo,

@@ -4,7 +4,7 @@
  * @module
  */
 import { activeFrame, type Frame } from "../core/context";
-import { Operation } from "../core/operation";
+import { operation } from "../core/operation";
 import { checkDuration } from "../core/validate";
 import { Waiter } from "../core/waiter";
 
@@ -45,7 +45,7 @@ import { Waiter } from "../core/waiter";
 export function waitAllTasksBlocked(cushion = 0): Promise<void> {
   checkDuration(cushion, "cushion");
   const frame = activeFrame("waitAllTasksBlocked");
-  return new Operation("waitAllTasksBlocked", frame, waitIdle, cushion, undefined);
+  return operation("waitAllTasksBlocked", frame, waitIdle, cushion, undefined);
 }
 
 function waitIdle(frame: Frame, cushion: number): Promise<void> {

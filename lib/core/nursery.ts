@@ -57,9 +57,7 @@ export class Nursery {
   _first: Task | null = null;
   /** @internal */ _last: Task | null = null;
   /** @internal */ _count = 0;
-  /** @internal `start()` calls whose child has not called `started()` yet. */
-  _pending = 0;
-  /** @internal Those children (for `taskTree()`). */
+  /** @internal Children of `start()` calls that have not called `started()` yet. */
   _starting: Set<Task> | null = null;
   /** @internal Failures, in order, each once. */
   _errors: unknown[] | null = null;
@@ -155,7 +153,6 @@ export class Nursery {
     const task = new Task(this._runner, fn, [status, ...args], this, f._scope);
     task._status = status as unknown as TaskStatus<unknown>;
     status._task = task;
-    this._pending++;
     (this._starting ??= new Set()).add(task);
     const w = new Waiter<V>(f._task, null, "nursery.start");
     status._waiter = w;
@@ -251,7 +248,7 @@ export class Nursery {
 
   /** @internal How many children are running or starting. */
   _live(): number {
-    return this._count + this._pending;
+    return this._count + (this._starting?.size ?? 0);
   }
 
   /** @internal */
@@ -317,7 +314,6 @@ export class Nursery {
   _childExited(task: Task): void {
     const status = task._status;
     if (status !== null && !status._started) {
-      this._pending--;
       this._starting?.delete(task);
       status._childEnded(task);
     } else {
@@ -449,7 +445,6 @@ export class TaskStatus<V = undefined> {
     if (task.done) throw new TypeError("status.started() was called after its task ended");
     this._started = true;
     const nursery = this._nursery;
-    nursery._pending--;
     nursery._starting?.delete(task);
     nursery._addChild(task);
     task._ownScope._reparent(nursery._scope);

@@ -150,7 +150,9 @@ export function operation<T, A, B>(
  * an `als.run`).
  */
 export function inFrame<T, A, B>(body: OperationBody<T, A, B>): OperationBody<T, A, B> {
-  return (frame, a, b) => storage.run(frame, body, frame, a, b);
+  // Run at once (checkAwaits off), the body is already in its frame: no als.run needed.
+  return (frame, a, b) =>
+    storage.getStore() === frame ? body(frame, a, b) : storage.run(frame, body, frame, a, b);
 }
 
 /** The message of the warning for an operation that was never awaited. */

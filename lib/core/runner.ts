@@ -36,7 +36,7 @@ import type { Frame } from "./context";
 import { Nursery, type NurseryKind } from "./nursery";
 import { Task } from "./task";
 import { TimerHeap } from "./timer-heap";
-import { callHook, type Instrument } from "./instruments";
+import { callHook, type Hook, type Instrument } from "./instruments";
 import { neverAwaited, type Operation } from "./operation";
 import { Waiter, type Resumable } from "./waiter";
 
@@ -182,7 +182,7 @@ export class Runner {
   }
 
   /** Calls an instrument hook; drops the instruments once none is left. */
-  _hook(hook: Parameters<typeof callHook>[1], task?: Task): void {
+  _hook(hook: Hook, task?: Task): void {
     if (!callHook(this._instruments as Instrument[], hook, task)) this._instruments = null;
   }
 

@@ -53,9 +53,8 @@ export class Task<T = unknown> implements Frame {
   /** @internal Set while a `nursery.start()` child has not called `started()`. */
   _status: TaskStatus | null = null;
   /** @internal */ _state: TaskState = "pending";
-  /** @internal */ _result: T | undefined = undefined;
-  /** @internal What the function returned, kept until the task finishes. */
-  _returned: T | undefined = undefined;
+  /** @internal What the function returned (public through `result` once finished). */
+  _result: T | undefined = undefined;
   /** @internal */ _error: unknown = undefined;
   /** @internal */ _bodyDone = false;
   /** @internal */ _bodyCancelled = false;
@@ -109,7 +108,7 @@ export class Task<T = unknown> implements Frame {
 
   /** What the function returned, once the task has finished; otherwise `undefined`. */
   get result(): T | undefined {
-    return this._result;
+    return this._state === "finished" ? this._result : undefined;
   }
 
   /** The error the task failed with; `undefined` unless `state` is `"failed"`. */
@@ -204,7 +203,7 @@ export class Task<T = unknown> implements Frame {
 
   /** @internal */
   _bodyReturned(value: T): void {
-    this._returned = value;
+    this._result = value;
     this._afterBody();
   }
 
@@ -252,9 +251,8 @@ export class Task<T = unknown> implements Frame {
       this._state = "cancelled";
     } else {
       this._state = "finished";
-      this._result = this._returned;
     }
-    this._returned = undefined;
+    if (this._state !== "finished") this._result = undefined;
     if (this._waitingChildren) {
       this._waitingChildren = false;
       this._unpark();

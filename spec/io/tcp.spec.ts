@@ -260,6 +260,48 @@ describe("openTcpStream", () => {
   });
 });
 
+describe("AsyncSocket.connect", () => {
+  it("connects a wrapped socket that was not connected yet", async () => {
+    await runIo(async () => {
+      await using listener = await giambio.listenTcp(0, "127.0.0.1");
+      await using client = giambio.wrapSocket(new net.Socket());
+      const [, server] = await Promise.all([
+        client.connect("127.0.0.1", listener.address.port),
+        listener.accept(),
+      ]);
+      await using _s = server;
+      await client.sendAll(Buffer.from("hi"));
+      expect((await receiveExactly(server, 2)).toString()).toBe("hi");
+      expect(server.remoteAddress.port).toBe(client.address.port);
+    });
+  });
+
+  it("throws the Node error when the connection is refused", async () => {
+    await runIo(async () => {
+      const l = await giambio.listenTcp(0, "127.0.0.1");
+      const port = l.address.port;
+      await l[Symbol.asyncDispose](); // nothing listens there any more
+      await using client = giambio.wrapSocket(new net.Socket());
+      const r = await outcome(client.connect("127.0.0.1", port));
+      expect((r.error as { code?: string }).code).toBe("ECONNREFUSED");
+    });
+  });
+
+  it("is a checkpoint: cancelled code does not connect, and rejects bad arguments", async () => {
+    await runIo(async () => {
+      await using client = giambio.wrapSocket(new net.Socket());
+      const r = await giambio.withCancelScope(async (scope) => {
+        scope.cancel();
+        await client.connect("127.0.0.1", 9);
+        return "connected";
+      });
+      expect(r).toBeUndefined();
+      expect(() => client.connect(1 as never, 80)).toThrow("Expected `host` to be a string");
+      expect(() => client.connect("127.0.0.1", 65536)).toThrow(RangeError);
+    });
+  });
+});
+
 describe("text helper", () => {
   it("decodes", () => expect(text(Buffer.from("ok"))).toBe("ok"));
 });

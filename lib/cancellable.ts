@@ -3,10 +3,7 @@
  *
  * @module
  */
-import { activeFrame, type Frame } from "./core/context";
-import { operation } from "./core/operation";
-import { describe } from "./core/validate";
-import { Waiter } from "./core/waiter";
+import { currentFrame, describe, frameScope, operation, type Operation } from "./core";
 
 /**
  * The `AbortSignal` of the innermost cancel scope around the calling code: it aborts
@@ -23,7 +20,7 @@ import { Waiter } from "./core/waiter";
  * ```
  */
 export function currentSignal(): AbortSignal {
-  return activeFrame("currentSignal")._scope.signal;
+  return frameScope(currentFrame("currentSignal")).signal;
 }
 
 /**
@@ -50,7 +47,7 @@ export function cancellable<T>(
       `Expected \`what\` to be a promise or a function returning one, got ${describe(what)}`,
     );
   }
-  const frame = activeFrame("cancellable");
+  const frame = currentFrame("cancellable");
   if (!isFn) {
     // The foreign promise runs already: mark its rejection handled now, so that a
     // cancellable() never awaited (and reported as such) leaves no unhandled rejection.
@@ -62,28 +59,27 @@ export function cancellable<T>(
 function noop(): void {}
 
 function awaitForeign<T>(
-  frame: Frame,
+  op: Operation<T>,
   what: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T> | T),
   isFn: boolean,
-): Promise<T> {
-  if (frame._scope._cancelled) return Promise.reject(frame._task._runner._cancelError(frame));
+): void {
+  if (op.failIfCancelled()) return;
   let pending: PromiseLike<T> | T;
-  const w = new Waiter<T>(frame._task, frame._scope, "cancellable");
+  op.parkHere();
   if (isFn) {
     const controller = new AbortController();
-    w._onCancel = (err) => controller.abort(err);
+    op.onCancel = (err) => controller.abort(err);
     try {
       pending = (what as (signal: AbortSignal) => PromiseLike<T> | T)(controller.signal);
     } catch (err) {
-      w._fail(err);
-      return w.promise;
+      op.fail(err);
+      return;
     }
   } else {
     pending = what as PromiseLike<T>;
   }
   Promise.resolve(pending).then(
-    (value) => w._wake(value),
-    (err: unknown) => w._fail(err),
+    (value) => op.wake(value),
+    (err: unknown) => op.fail(err),
   );
-  return w.promise;
 }

@@ -7,8 +7,7 @@
  * @module
  */
 export { run, runWith, type RunOptions } from "./run";
-export type { Instrument } from "./core/instruments";
-export type { SpawnTraceEntry } from "./core/trace";
+export type { Instrument, SpawnTraceEntry } from "./core";
 export { clock, sleep, sleepUntil, sleepForever, checkpoint } from "./sleep";
 export { spawn, currentTask } from "./spawn";
 export { withNursery, openNursery } from "./nursery";
@@ -45,9 +44,7 @@ export {
   type ConnectionHandler,
 } from "./io/tcp";
 export { openTlsStream, serveTls } from "./io/tls";
-export { Task, type TaskState } from "./core/task";
-export { Nursery, TaskStatus } from "./core/nursery";
-export { CancelScope } from "./core/cancel-scope";
+export { Task, Nursery, TaskStatus, CancelScope, type TaskState } from "./core";
 export {
   Cancelled,
   isCancelled,

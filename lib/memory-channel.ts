@@ -11,13 +11,15 @@
  *
  * @module
  */
-import { activeFrame, type Frame } from "./core/context";
-import { operation } from "./core/operation";
-import { ParkingLot } from "./core/parking-lot";
-import { checkInteger } from "./core/validate";
-import type { Waiter } from "./core/waiter";
+import {
+  ParkingLot,
+  checkInteger,
+  currentFrame,
+  operation,
+  type Operation,
+  type Waiter,
+} from "./core";
 import { BrokenResourceError, ClosedResourceError, EndOfChannel, WouldBlock } from "./errors";
-import { cancelledIn, yieldShielded } from "./sleep";
 
 /** What `statistics()` of either end reports. */
 export interface MemoryChannelStatistics {
@@ -116,7 +118,7 @@ export class MemorySendChannel<T> implements AsyncDisposable {
   send(value: T): Promise<void> {
     return operation(
       "MemorySendChannel.send",
-      activeFrame("MemorySendChannel.send"),
+      currentFrame("MemorySendChannel.send"),
       sendValue<T>,
       this,
       value,
@@ -144,12 +146,12 @@ export class MemorySendChannel<T> implements AsyncDisposable {
     this._closed = true;
     const s = this._state;
     for (const w of s.sendLot.all()) {
-      if (w._end === this)
-        w._fail(new ClosedResourceError("The sending end was closed while a send() waited on it"));
+      if (w.end === this)
+        w.fail(new ClosedResourceError("The sending end was closed while a send() waited on it"));
     }
     if (--s.openSend === 0) {
       for (let w = s.receiveLot.shift(); w !== null; w = s.receiveLot.shift())
-        w._fail(new EndOfChannel());
+        w.fail(new EndOfChannel());
     }
   }
 
@@ -187,7 +189,7 @@ export class MemorySendChannel<T> implements AsyncDisposable {
     const s = this._state;
     const receiver = s.receiveLot.shift();
     if (receiver !== null) {
-      receiver._wake(value);
+      receiver.wake(value);
       return true;
     }
     if (s.buffer.length < s.max) {
@@ -198,18 +200,14 @@ export class MemorySendChannel<T> implements AsyncDisposable {
   }
 
   /** @internal */
-  _send(frame: Frame, value: T): Promise<void> {
-    const cancelled = cancelledIn(frame);
-    if (cancelled !== null) return cancelled;
-    try {
-      this._checkUsable();
-    } catch (err) {
-      return Promise.reject(err);
+  _send(op: Operation<void>, value: T): void {
+    if (op.failIfCancelled()) return;
+    this._checkUsable();
+    if (this._offer(value)) {
+      op.now(undefined);
+      return;
     }
-    if (this._offer(value)) return yieldShielded(frame);
-    const w = this._state.sendLot.park<void>(frame, "MemorySendChannel.send", value);
-    w._end = this;
-    return w.promise;
+    this._state.sendLot.park(op, value).end = this;
   }
 }
 
@@ -242,7 +240,7 @@ export class MemoryReceiveChannel<T> implements AsyncDisposable, AsyncIterable<T
   receive(): Promise<T> {
     return operation(
       "MemoryReceiveChannel.receive",
-      activeFrame("MemoryReceiveChannel.receive"),
+      currentFrame("MemoryReceiveChannel.receive"),
       receiveValue<T>,
       this,
       undefined,
@@ -272,15 +270,15 @@ export class MemoryReceiveChannel<T> implements AsyncDisposable, AsyncIterable<T
     this._closed = true;
     const s = this._state;
     for (const w of s.receiveLot.all()) {
-      if (w._end === this)
-        w._fail(
+      if (w.end === this)
+        w.fail(
           new ClosedResourceError("The receiving end was closed while a receive() waited on it"),
         );
     }
     if (--s.openReceive === 0) {
       s.buffer.clear();
       for (let w = s.sendLot.shift(); w !== null; w = s.sendLot.shift()) {
-        w._fail(new BrokenResourceError("Every receiving end of the channel was closed"));
+        w.fail(new BrokenResourceError("Every receiving end of the channel was closed"));
       }
     }
   }
@@ -327,43 +325,36 @@ export class MemoryReceiveChannel<T> implements AsyncDisposable, AsyncIterable<T
       const value = s.buffer.shift();
       const sender = s.sendLot.shift();
       if (sender !== null) {
-        s.buffer.push(sender._data as T);
-        sender._wake(undefined);
+        s.buffer.push(sender.data as T);
+        sender.wake(undefined);
       }
       return { ok: true, value };
     }
     const sender: Waiter | null = s.sendLot.shift();
     if (sender !== null) {
-      sender._wake(undefined);
-      return { ok: true, value: sender._data as T };
+      sender.wake(undefined);
+      return { ok: true, value: sender.data as T };
     }
     return { ok: false };
   }
 
   /** @internal */
-  _receive(frame: Frame): Promise<T> {
-    const cancelled = cancelledIn(frame);
-    if (cancelled !== null) return cancelled;
-    if (this._closed)
-      return Promise.reject(new ClosedResourceError("This receiving end was closed"));
+  _receive(op: Operation<T>): void {
+    if (op.failIfCancelled()) return;
+    if (this._closed) throw new ClosedResourceError("This receiving end was closed");
     const got = this._take();
-    if (got.ok) {
-      const value = got.value;
-      return yieldShielded(frame).then(() => value);
-    }
-    if (this._state.openSend === 0) return Promise.reject(new EndOfChannel());
-    const w = this._state.receiveLot.park<T>(frame, "MemoryReceiveChannel.receive");
-    w._end = this;
-    return w.promise;
+    if (got.ok) op.now(got.value);
+    else if (this._state.openSend === 0) throw new EndOfChannel();
+    else this._state.receiveLot.park(op).end = this;
   }
 }
 
-function sendValue<T>(frame: Frame, end: MemorySendChannel<T>, value: T): Promise<void> {
-  return end._send(frame, value);
+function sendValue<T>(op: Operation<void>, end: MemorySendChannel<T>, value: T): void {
+  end._send(op, value);
 }
 
-function receiveValue<T>(frame: Frame, end: MemoryReceiveChannel<T>): Promise<T> {
-  return end._receive(frame);
+function receiveValue<T>(op: Operation<T>, end: MemoryReceiveChannel<T>): void {
+  end._receive(op);
 }
 
 /**

@@ -3,11 +3,18 @@
  *
  * @module
  */
-import { systemClock, type RunClock } from "./core/clock";
-import { storage } from "./core/context";
-import { checkInstruments, type Instrument } from "./core/instruments";
-import { Runner } from "./core/runner";
-import { checkBoolean, checkFunction, checkOptions, describe } from "./core/validate";
+import {
+  Runner,
+  checkBoolean,
+  checkFunction,
+  checkInstruments,
+  checkOptions,
+  describe,
+  insideLiveRun,
+  systemClock,
+  type Instrument,
+  type RunClock,
+} from "./core";
 
 /**
  * Options of {@link runWith}.
@@ -46,19 +53,20 @@ export interface RunOptions {
    */
   traceSpawns?: boolean;
   /**
-   * Catch a forgotten `await`: blocking functions return a lazy operation that does not run
-   * until awaited, and one never awaited is reported as a `GiambioWarning` by the time its
-   * task next yields or ends. Off, they run at once like plain async functions (cheaper by
-   * an object, a promise and a microtask hop per call) and nothing is checked.
-   * @default true, unless `process.env.NODE_ENV` is `"production"`
-   */
-  checkAwaits?: boolean;
-  /**
-   * With `checkAwaits`, record the line that creates each operation, so that the warning
-   * can name it. Costs a stack capture (about 2 µs) per operation.
-   * @default the value of `checkAwaits`
+   * Record the line that creates each operation, so that the warning for an operation
+   * never awaited can name it (the user's line, also under source maps). Costs a stack
+   * capture (a few microseconds) per operation; it changes nothing else.
+   * @default true when `NODE_ENV` is `"development"` or `"test"`, or
+   *   `GIAMBIO_RECORD_SITES=1` is set; otherwise false
    */
   recordSites?: boolean;
+  /**
+   * How long, in seconds, tasks may run on the microtask queue before the scheduler lets
+   * the event loop turn (timers, I/O, Ctrl-C). `Infinity` never yields: only for
+   * benchmarks that measure the policy's cost.
+   * @default 0.005
+   */
+  turnBudget?: number;
 }
 
 /**
@@ -131,12 +139,22 @@ export function runWith<A extends unknown[], T>(
   const traceSpawns = options.traceSpawns ?? false;
   checkBoolean(traceSpawns, "options.traceSpawns");
   const instruments = checkInstruments(options.instruments);
-  const checkAwaits = options.checkAwaits ?? process.env.NODE_ENV !== "production";
-  checkBoolean(checkAwaits, "options.checkAwaits");
-  const recordSites = options.recordSites ?? checkAwaits;
+  const recordSites = options.recordSites ?? recordSitesByDefault();
   checkBoolean(recordSites, "options.recordSites");
-  const frame = storage.getStore();
-  if (frame !== undefined && !frame._task._runner._done) {
+  const turnBudget = options.turnBudget;
+  if (turnBudget !== undefined && !(typeof turnBudget === "number" && turnBudget > 0)) {
+    const err = typeof turnBudget === "number" ? RangeError : TypeError;
+    throw new err(
+      `Expected \`options.turnBudget\` to be a number of seconds > 0, got ${describe(turnBudget)}`,
+    );
+  }
+  if ("checkAwaits" in options) {
+    throw new TypeError(
+      "`options.checkAwaits` was removed: an operation never runs until awaited, in every " +
+        "environment; use `recordSites` to choose whether its creation line is recorded",
+    );
+  }
+  if (insideLiveRun()) {
     throw new TypeError(
       "giambio.run() was called from inside a running task; a run cannot nest. " +
         "Start concurrent work with giambio.spawn() or a nursery instead",
@@ -148,8 +166,16 @@ export function runWith<A extends unknown[], T>(
     handleSignals,
     instruments,
     traceSpawns,
-    checkAwaits,
     recordSites,
+    ...(turnBudget !== undefined ? { turnBudget } : {}),
   });
   return runner._start(fn as (...args: unknown[]) => unknown, args);
+}
+
+/** Sites are recorded by default in development and tests, or when asked for by env. */
+function recordSitesByDefault(): boolean {
+  const env = process.env;
+  return (
+    env.NODE_ENV === "development" || env.NODE_ENV === "test" || env.GIAMBIO_RECORD_SITES === "1"
+  );
 }

@@ -3,10 +3,15 @@
  *
  * @module
  */
-import { activeFrame, type Frame } from "./core/context";
-import { checkDeadline, checkDuration } from "./core/validate";
-import { operation } from "./core/operation";
-import { Waiter } from "./core/waiter";
+import {
+  checkDeadline,
+  checkpointIn,
+  clockIn,
+  checkDuration,
+  currentFrame,
+  operation,
+  type Operation,
+} from "./core";
 
 /**
  * The current time of the run's clock, in seconds: monotonic, and virtual under a
@@ -20,7 +25,7 @@ import { Waiter } from "./core/waiter";
  * ```
  */
 export function clock(): number {
-  return activeFrame("clock")._task._runner._clock.now();
+  return clockIn(currentFrame("clock"));
 }
 
 /**
@@ -38,36 +43,7 @@ export function clock(): number {
  * ```
  */
 export function checkpoint(): Promise<void> {
-  return checkpointIn(activeFrame("checkpoint"));
-}
-
-/**
- * @internal A yield that cannot be cancelled: what a blocking operation that did not need
- * to wait does after doing its work, so that it is still a checkpoint for fairness
- * without losing that work to a cancellation.
- */
-export function yieldShielded(frame: Frame): Promise<void> {
-  const runner = frame._task._runner;
-  if (runner._fastCheckpoint()) return runner._resolved;
-  const w = new Waiter<void>(frame._task, null, "checkpoint");
-  w._wake(undefined);
-  return w.promise;
-}
-
-/** @internal The `Cancelled` to throw if `frame`'s code is cancelled, else `null`. */
-export function cancelledIn(frame: Frame): Promise<never> | null {
-  if (!frame._scope._cancelled) return null;
-  return Promise.reject(frame._task._runner._cancelError(frame));
-}
-
-/** @internal A checkpoint of `frame`'s code. */
-export function checkpointIn(frame: Frame): Promise<void> {
-  const runner = frame._task._runner;
-  if (frame._scope._cancelled) return Promise.reject(runner._cancelError(frame));
-  if (runner._fastCheckpoint()) return runner._resolved;
-  const w = new Waiter<void>(frame._task, null, "checkpoint");
-  w._wake(undefined);
-  return w.promise;
+  return checkpointIn(currentFrame("checkpoint"));
 }
 
 /**
@@ -84,12 +60,11 @@ export function checkpointIn(frame: Frame): Promise<void> {
  */
 export function sleep(seconds: number): Promise<void> {
   checkDuration(seconds, "seconds");
-  return operation("sleep", activeFrame("sleep"), sleepFor, seconds, undefined);
+  return operation("sleep", currentFrame("sleep"), sleepFor, seconds, undefined);
 }
 
-function sleepFor(frame: Frame, seconds: number): Promise<void> {
-  if (seconds === 0) return checkpointIn(frame);
-  return parkUntil(frame, frame._task._runner._clock.now() + seconds);
+function sleepFor(op: Operation<void>, seconds: number): void {
+  parkUntil(op, seconds === 0 ? -Infinity : op.clockNow() + seconds);
 }
 
 /**
@@ -104,7 +79,7 @@ function sleepFor(frame: Frame, seconds: number): Promise<void> {
  */
 export function sleepUntil(deadline: number): Promise<void> {
   checkDeadline(deadline, "deadline");
-  return operation("sleepUntil", activeFrame("sleepUntil"), parkUntil, deadline, undefined);
+  return operation("sleepUntil", currentFrame("sleepUntil"), parkUntil, deadline, undefined);
 }
 
 /**
@@ -117,24 +92,19 @@ export function sleepUntil(deadline: number): Promise<void> {
  * ```
  */
 export function sleepForever(): Promise<never> {
-  const frame = activeFrame("sleepForever");
-  return operation<never, number, undefined>(
+  const frame = currentFrame("sleepForever");
+  return operation(
     "sleepForever",
     frame,
-    parkUntil as (frame: Frame, deadline: number) => Promise<never>,
+    parkUntil,
     Infinity,
     undefined,
-  );
+  ) as unknown as Promise<never>;
 }
 
-function parkUntil(frame: Frame, deadline: number): Promise<void> {
-  const runner = frame._task._runner;
-  if (frame._scope._cancelled) return Promise.reject(runner._cancelError(frame));
-  if (deadline <= runner._clock.now()) return checkpointIn(frame);
-  const w = new Waiter<void>(frame._task, frame._scope, "sleep");
-  if (deadline !== Infinity) {
-    w._timer = runner._timers.add(deadline, w);
-    runner._armTimer();
-  }
-  return w.promise;
+/** Sleeps until `deadline`; a deadline already passed is a plain checkpoint. */
+function parkUntil(op: Operation<void>, deadline: number): void {
+  if (op.failIfCancelled()) return;
+  if (deadline <= op.clockNow()) op.now(undefined);
+  else op.parkUntil(deadline);
 }

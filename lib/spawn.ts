@@ -3,9 +3,7 @@
  *
  * @module
  */
-import { activeFrame } from "./core/context";
-import type { Task } from "./core/task";
-import { checkFunction } from "./core/validate";
+import { checkFunction, currentFrame, frameTask, spawnFrom, type Task } from "./core";
 
 /**
  * Starts `fn(...args)` as a child of the calling task: in the innermost nursery the task has
@@ -28,9 +26,7 @@ export function spawn<A extends unknown[], T>(
   ...args: A
 ): Task<Awaited<T>> {
   checkFunction(fn, "fn");
-  const frame = activeFrame("spawn");
-  const nursery = frame._nursery ?? frame._task._implicitNursery();
-  return nursery.spawn(fn, ...args);
+  return spawnFrom(currentFrame("spawn"), fn, args);
 }
 
 /**
@@ -43,5 +39,5 @@ export function spawn<A extends unknown[], T>(
  * ```
  */
 export function currentTask(): Task {
-  return activeFrame("currentTask")._task;
+  return frameTask(currentFrame("currentTask"));
 }

@@ -4,17 +4,18 @@
  *
  * @module
  */
-import { TooSlowError } from "./errors";
-import { CancelScope } from "./core/cancel-scope";
-import { activeFrame, ScopeFrame, storage, type Frame } from "./core/context";
-import { operation } from "./core/operation";
 import {
+  CancelScope,
   checkBoolean,
   checkDeadline,
   checkDuration,
   checkFunction,
   checkOptions,
-} from "./core/validate";
+  compound,
+  currentFrame,
+  runScope,
+  type ScopeSpec,
+} from "./core";
 
 /**
  * Options of {@link withCancelScope}.
@@ -62,12 +63,12 @@ export function withCancelScope<T>(
   const shield = options?.shield;
   if (deadline !== undefined) checkDeadline(deadline, "options.deadline");
   if (shield !== undefined) checkBoolean(shield, "options.shield");
-  const frame = activeFrame("withCancelScope");
-  return operation("withCancelScope", frame, inScope<T>, fn, {
+  const frame = currentFrame("withCancelScope");
+  return compound("withCancelScope", frame, runScope<T>, fn, {
     deadline: deadline ?? Infinity,
     shield: shield === true,
     relative: false,
-    fail: false,
+    fail: null,
   });
 }
 
@@ -89,8 +90,8 @@ export function moveOnAfter<T>(
 ): Promise<Awaited<T> | undefined> {
   checkDuration(seconds, "seconds");
   checkFunction(fn, "fn");
-  const frame = activeFrame("moveOnAfter");
-  return operation("moveOnAfter", frame, inScope<T>, fn, timed(seconds, true, false));
+  const frame = currentFrame("moveOnAfter");
+  return compound("moveOnAfter", frame, runScope<T>, fn, timed(seconds, true, null));
 }
 
 /**
@@ -108,8 +109,8 @@ export function moveOnAt<T>(
 ): Promise<Awaited<T> | undefined> {
   checkDeadline(deadline, "deadline");
   checkFunction(fn, "fn");
-  const frame = activeFrame("moveOnAt");
-  return operation("moveOnAt", frame, inScope<T>, fn, timed(deadline, false, false));
+  const frame = currentFrame("moveOnAt");
+  return compound("moveOnAt", frame, runScope<T>, fn, timed(deadline, false, null));
 }
 
 /**
@@ -134,10 +135,18 @@ export function failAfter<T>(
 ): Promise<Awaited<T>> {
   checkDuration(seconds, "seconds");
   checkFunction(fn, "fn");
-  const frame = activeFrame("failAfter");
-  return operation("failAfter", frame, inScope<T>, fn, timed(seconds, true, true)) as Promise<
-    Awaited<T>
-  >;
+  const frame = currentFrame("failAfter");
+  return compound(
+    "failAfter",
+    frame,
+    runScope<T>,
+    fn,
+    timed(
+      seconds,
+      true,
+      `failAfter(${seconds}) expired: the operation did not finish within ${seconds} seconds`,
+    ),
+  ) as Promise<Awaited<T>>;
 }
 
 /**
@@ -154,65 +163,21 @@ export function failAt<T>(
 ): Promise<Awaited<T>> {
   checkDeadline(deadline, "deadline");
   checkFunction(fn, "fn");
-  const frame = activeFrame("failAt");
-  return operation("failAt", frame, inScope<T>, fn, timed(deadline, false, true)) as Promise<
-    Awaited<T>
-  >;
+  const frame = currentFrame("failAt");
+  return compound(
+    "failAt",
+    frame,
+    runScope<T>,
+    fn,
+    timed(
+      deadline,
+      false,
+      `failAt(${deadline}) expired: the operation did not finish by its deadline, ${deadline} on the run's clock`,
+    ),
+  ) as Promise<Awaited<T>>;
 }
 
 /** How an operation of this module opens its scope, once awaited. */
-interface ScopeSpec {
-  deadline: number;
-  shield: boolean;
-  /** `deadline` is a number of seconds from when the scope opens. */
-  relative: boolean;
-  /** Throw `TooSlowError` when the scope absorbed its own cancellation. */
-  fail: boolean;
-}
-
-function timed(deadline: number, relative: boolean, fail: boolean): ScopeSpec {
+function timed(deadline: number, relative: boolean, fail: string | null): ScopeSpec {
   return { deadline, shield: false, relative, fail };
-}
-
-function inScope<T>(
-  frame: Frame,
-  fn: (scope: CancelScope) => T | PromiseLike<T>,
-  spec: ScopeSpec,
-): Promise<Awaited<T> | undefined> {
-  const now = spec.relative ? frame._task._runner._clock.now() : 0;
-  const scope = openScope(frame, spec.relative ? now + spec.deadline : spec.deadline);
-  if (spec.shield) scope.shield = true;
-  const result = runInScope(frame, scope, fn);
-  return spec.fail ? failIfCaught(result, scope) : result;
-}
-
-async function failIfCaught<T>(result: Promise<T | undefined>, scope: CancelScope): Promise<T> {
-  const value = await result;
-  if (scope.cancelledCaught) throw new TooSlowError();
-  return value as T;
-}
-
-function openScope(frame: Frame, deadline: number): CancelScope {
-  const scope = new CancelScope(frame._scope, frame._task._runner);
-  // A deadline already passed cancels at the first checkpoint inside (cancel() only sets state).
-  if (deadline !== Infinity) scope.deadline = deadline;
-  return scope;
-}
-
-async function runInScope<T>(
-  frame: Frame,
-  scope: CancelScope,
-  fn: (scope: CancelScope) => T | PromiseLike<T>,
-): Promise<Awaited<T> | undefined> {
-  try {
-    return await storage.run(new ScopeFrame(frame._task, scope, frame._nursery), fn, scope);
-  } catch (err) {
-    if (scope._absorbs(err)) {
-      scope._cancelledCaught = true;
-      return undefined;
-    }
-    throw err;
-  } finally {
-    scope._close();
-  }
 }

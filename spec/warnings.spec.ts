@@ -18,10 +18,10 @@ function lineOf(text: string): number {
   );
 }
 
-/** The check on, whatever NODE_ENV says. */
+/** Sites recorded, whatever NODE_ENV says. */
 function runMock<T>(fn: () => T | PromiseLike<T>): Promise<Awaited<T>> {
   return giambio.runWith(
-    { clock: new MockClock({ autojump: true }), handleSignals: false, checkAwaits: true },
+    { clock: new MockClock({ autojump: true }), handleSignals: false, recordSites: true },
     fn,
   );
 }
@@ -153,7 +153,7 @@ describe("an operation never awaited", () => {
     const [warning] = await expectWarning(
       () =>
         giambio.runWith(
-          { handleSignals: false, checkAwaits: true, recordSites: false },
+          { handleSignals: false, recordSites: false },
           async () => {
             void giambio.sleep(2);
             await giambio.checkpoint();
@@ -223,23 +223,32 @@ describe("waitAllTasksBlocked and operations", () => {
   });
 });
 
-describe("runWith({ checkAwaits: false })", () => {
-  it("runs operations at once, as plain async functions, and reports nothing", async () => {
-    await giambio.runWith(
-      { clock: new MockClock({ autojump: true }), handleSignals: false, checkAwaits: false },
-      async () => {
-        const op = giambio.sleep(2); // not awaited yet: it runs already
-        expect(Object.prototype.toString.call(op)).toBe("[object Promise]");
-        await giambio.sleep(1);
-        await op;
-        expect(giambio.clock()).toBe(2);
-      },
-    );
+describe("one semantics in every environment (SPEC §1, §2)", () => {
+  it("the checkAwaits option is gone: passing it is a clear error", () => {
+    expect(() =>
+      giambio.runWith({ handleSignals: false, checkAwaits: false } as giambio.RunOptions, () => {}),
+    ).toThrow("`options.checkAwaits` was removed");
   });
 
-  it("is the default only under NODE_ENV=production (jest sets NODE_ENV=test)", async () => {
+  it("without recordSites, an operation is still lazy and still reported (jest sets NODE_ENV=test)", async () => {
     expect(process.env.NODE_ENV).toBe("test");
-    await expectWarning(
+    const [warning] = await expectWarning(
+      () =>
+        giambio.runWith(
+          { clock: new MockClock({ autojump: true }), handleSignals: false, recordSites: false },
+          async () => {
+            void giambio.sleep(2);
+            await giambio.sleep(1);
+            expect(giambio.clock()).toBe(1);
+          },
+        ),
+      "never awaited",
+    );
+    expect(warning?.message).not.toContain("created at");
+  });
+
+  it("records sites by default under NODE_ENV=test", async () => {
+    const [warning] = await expectWarning(
       () =>
         runDefault(async () => {
           void giambio.sleep(1);
@@ -247,5 +256,6 @@ describe("runWith({ checkAwaits: false })", () => {
         }),
       "never awaited",
     );
+    expect(warning?.message).toContain("created at");
   });
 });

@@ -19,7 +19,7 @@
  * @module
  */
 import { Cancelled, isCancelled, newCancelled } from "../errors";
-import type { Nursery } from "./nursery";
+import { IntrusiveList, type Linked } from "./list";
 import type { Runner } from "./runner";
 import type { Task } from "./task";
 import type { TimerEntry, TimerTarget } from "./timer-heap";
@@ -39,18 +39,28 @@ import type { Waiter } from "./waiter";
  * });
  * ```
  */
-export class CancelScope implements TimerTarget {
+/**
+ * A hook on a scope: when code of `task` reaches a checkpoint in this (cancelled) scope,
+ * it may receive `errorFor(task)` instead of `Cancelled` (a block-form nursery delivers a
+ * child's failure into its block this way; see block-nursery.ts).
+ *
+ * @internal
+ */
+export interface CancelHook {
+  _errorFor(task: Task): unknown;
+}
+
+export class CancelScope implements TimerTarget, Linked<CancelScope> {
   /** @internal */ _parent: CancelScope | null;
   /** @internal */ readonly _runner: Runner;
-  /** @internal Child scopes: an intrusive list, in creation order. */
-  _firstChild: CancelScope | null = null;
-  /** @internal */ _lastChild: CancelScope | null = null;
-  /** @internal */ _prevSibling: CancelScope | null = null;
-  /** @internal */ _nextSibling: CancelScope | null = null;
-  /** @internal Whether this scope is in its parent's child list. */
-  _linked = false;
-  /** @internal First waiter parked directly in this scope. */
-  _head: Waiter | null = null;
+  /** @internal Child scopes, in creation order. */
+  readonly _children = IntrusiveList.primary<CancelScope>();
+  /** @internal Links in the parent's child list. */
+  _prev: CancelScope | null = null;
+  /** @internal */ _next: CancelScope | null = null;
+  /** @internal */ _list: IntrusiveList<CancelScope> | null = null;
+  /** @internal Waits parked directly in this scope. */
+  readonly _waits = IntrusiveList.primary<Waiter>();
   /** @internal */ _cancelCalled = false;
   /** @internal Effectively cancelled: own cancel, or an unshielded cancelled parent. */
   _cancelled: boolean;
@@ -61,39 +71,15 @@ export class CancelScope implements TimerTarget {
   /** @internal */ _reason: unknown = undefined;
   /** @internal */ _closed = false;
   /** @internal */ _cancelledCaught = false;
-  /** @internal The block-form nursery whose scope this is, for failure delivery. */
-  _blockNursery: Nursery | null = null;
+  /** @internal See {@link CancelHook}. */
+  _hook: CancelHook | null = null;
 
   /** @internal Scopes are made by the runtime; see the functions listed above. */
   constructor(parent: CancelScope | null, runner: Runner) {
     this._parent = parent;
     this._runner = runner;
     this._cancelled = parent !== null && parent._cancelled;
-    if (parent !== null) parent._addChild(this);
-  }
-
-  /** @internal */
-  _addChild(c: CancelScope): void {
-    const last = this._lastChild;
-    c._prevSibling = last;
-    c._nextSibling = null;
-    if (last === null) this._firstChild = c;
-    else last._nextSibling = c;
-    this._lastChild = c;
-    c._linked = true;
-  }
-
-  /** @internal */
-  _removeChild(c: CancelScope): void {
-    if (!c._linked) return;
-    c._linked = false;
-    const prev = c._prevSibling;
-    const next = c._nextSibling;
-    if (prev === null) this._firstChild = next;
-    else prev._nextSibling = next;
-    if (next === null) this._lastChild = prev;
-    else next._prevSibling = prev;
-    c._prevSibling = c._nextSibling = null;
+    if (parent !== null) parent._children.push(this);
   }
 
   /**
@@ -141,10 +127,8 @@ export class CancelScope implements TimerTarget {
       this.cancel();
     } else if (this._timer === null) {
       this._timer = runner._timers.add(value, this);
-      runner._armTimer();
     } else {
-      runner._timers.update(this._timer, value);
-      runner._armTimer();
+      runner._timers.move(this._timer, value);
     }
   }
 
@@ -180,24 +164,6 @@ export class CancelScope implements TimerTarget {
     return controller.signal;
   }
 
-  /** @internal Links a parked waiter into this scope's list. */
-  _link(w: Waiter): void {
-    const head = this._head;
-    w._next = head;
-    if (head !== null) head._prev = w;
-    this._head = w;
-  }
-
-  /** @internal */
-  _unlink(w: Waiter): void {
-    const prev = w._prev;
-    const next = w._next;
-    if (prev !== null) prev._next = next;
-    else if (this._head === w) this._head = next;
-    if (next !== null) next._prev = prev;
-    w._prev = w._next = null;
-  }
-
   /** @internal Whether a cancellation from the parent reaches inside this scope. */
   _parentVisible(): boolean {
     return !this._shield && this._parent !== null && this._parent._cancelled;
@@ -211,6 +177,21 @@ export class CancelScope implements TimerTarget {
     return isCancelled(err) && this._cancelCalled && !this._parentVisible();
   }
 
+  /**
+   * @internal The scope's function ended with `err`: returns whether the scope swallows it
+   * (and then records that it did, for `cancelledCaught`).
+   */
+  _exitWith(err: unknown): boolean {
+    if (!this._absorbs(err)) return false;
+    this._cancelledCaught = true;
+    return true;
+  }
+
+  /** @internal Whether a cancellation from outside is visible here (leaving throws it). */
+  get _cancelledFromOutside(): boolean {
+    return this._cancelled && this._parentVisible();
+  }
+
   /** @internal Timer expiry: the deadline has passed. */
   _timeout(): void {
     this._timer = null;
@@ -219,9 +200,9 @@ export class CancelScope implements TimerTarget {
 
   /** @internal Moves this scope under a new parent (`nursery.start` after `started()`). */
   _reparent(parent: CancelScope): void {
-    this._parent?._removeChild(this);
+    this._parent?._children.remove(this);
     this._parent = parent;
-    parent._addChild(this);
+    parent._children.push(this);
     this._recompute();
   }
 
@@ -240,10 +221,10 @@ export class CancelScope implements TimerTarget {
     if (this._closed) return;
     this._closed = true;
     this._dropTimer();
-    this._parent?._removeChild(this);
-    let w = this._head;
-    while (w !== null) {
-      const next = w._next;
+    this._parent?._children.remove(this);
+    const waits = this._waits;
+    for (let w = waits.head; w !== null;) {
+      const next = waits.next(w);
       w._orphan(newCancelled(this._reason));
       w = next;
     }
@@ -276,9 +257,9 @@ export function cancelErrorFor(task: Task, scope: CancelScope): unknown {
   let reason: unknown = undefined;
   let found = false;
   for (let s: CancelScope | null = scope; s !== null && s._cancelled; s = s._parent) {
-    const n = s._blockNursery;
-    if (n !== null && n._owner === task) {
-      const failure = n._deliverInto();
+    const hook = s._hook;
+    if (hook !== null) {
+      const failure = hook._errorFor(task);
       if (failure !== undefined) return failure;
     }
     if (!found && s._cancelCalled) {
@@ -299,13 +280,13 @@ function propagateCancel(root: CancelScope): void {
       signalReason ??= newCancelled(originReason(root));
       s._controller.abort(signalReason);
     }
-    let w = s._head;
-    while (w !== null) {
-      const next = w._next;
+    const waits = s._waits;
+    for (let w = waits.head; w !== null;) {
+      const next = waits.next(w);
       w._cancel(cancelErrorFor(w._task, s));
       w = next;
     }
-    for (let c = s._firstChild; c !== null; c = c._nextSibling) {
+    for (let c = s._children.head; c !== null; c = c._next) {
       if (!c._cancelled && !c._shield) stack.push(c);
     }
   }
@@ -317,8 +298,19 @@ function propagateUncancel(root: CancelScope): void {
     s._cancelled = false;
     // An aborted AbortSignal cannot be un-aborted: the next read of `signal` makes a new one.
     if (s._controller?.signal.aborted === true) s._controller = null;
-    for (let c = s._firstChild; c !== null; c = c._nextSibling) {
+    for (let c = s._children.head; c !== null; c = c._next) {
       if (c._cancelled && !c._cancelCalled) stack.push(c);
     }
   }
+}
+
+/** Cancels `root` and every scope below it, shielded or not (a second Ctrl-C). @internal */
+export function forceCancel(root: CancelScope, reason: unknown): void {
+  const all: CancelScope[] = [];
+  const stack = [root];
+  for (let s = stack.pop(); s !== undefined; s = stack.pop()) {
+    all.push(s);
+    for (let c = s._children.head; c !== null; c = c._next) stack.push(c);
+  }
+  for (const s of all) s.cancel(reason);
 }

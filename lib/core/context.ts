@@ -60,3 +60,19 @@ export function activeFrame(op: string): Frame {
   }
   return frame;
 }
+
+/** Whether the calling code runs inside a run that has not ended (`run()` cannot nest). */
+export function insideLiveRun(): boolean {
+  const frame = storage.getStore();
+  return frame !== undefined && !frame._task._runner._done;
+}
+
+/** The task `frame` belongs to. */
+export function frameTask(frame: Frame): Task {
+  return frame._task;
+}
+
+/** The innermost cancel scope of `frame`. */
+export function frameScope(frame: Frame): CancelScope {
+  return frame._scope;
+}

@@ -2,38 +2,24 @@
  * Nurseries: where tasks live. A nursery waits for all its children, cancels the others
  * when one fails, and reports every failure exactly once.
  *
- * Four kinds share this class: the function form (`withNursery`), the block form
- * (`await using n = openNursery()`), a task's implicit nursery (where `spawn()` puts
- * children when no other nursery is open) and the root nursery of a run.
- *
- * Why the block form delivers failures *into* the block: JavaScript never tells a disposer
- * how its block ended, and an error a disposer throws while the block is already throwing
- * reaches the user wrapped in a `SuppressedError`. So when a child fails, the nursery
- * cancels its scope and the block's own code receives the failure itself at its next
- * checkpoint (`cancelErrorFor` hands it out once); the error then leaves the block by the
- * ordinary route, and the disposer only waits for the cancelled children. See SPEC §4 and
- * docs/design.md for every case.
+ * This file holds the nursery itself, as the function form (`withNursery`) and a task's
+ * implicit nursery (where `spawn()` puts children when no other nursery is open) use it,
+ * and `TaskStatus` for `nursery.start()`. The block form (`openNursery()`) extends it in
+ * block-nursery.ts.
  *
  * @module
  */
-import {
-  Cancelled,
-  MultiError,
-  NurseryError,
-  TaskCancelledError,
-  isCancelled,
-  newCancelled,
-} from "../errors";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { TaskCancelledError, isCancelled, newCancelled } from "../errors";
 import { CancelScope } from "./cancel-scope";
-import { activeFrame, type Frame } from "./context";
+import { ScopeFrame, activeFrame, storage, type Frame } from "./context";
+import { combineErrors } from "./failures";
+import { IntrusiveList } from "./list";
+import { operation, type Operation } from "./operation";
 import type { Runner } from "./runner";
 import { Task } from "./task";
 import { checkFunction } from "./validate";
-import { operation } from "./operation";
 import { Waiter } from "./waiter";
-
-/** @internal */
-export type NurseryKind = "implicit" | "with" | "block" | "root";
 
 /**
  * A group of child tasks with one lifetime: it does not end before they all have, a
@@ -48,15 +34,14 @@ export type NurseryKind = "implicit" | "with" | "block" | "root";
  * ```
  */
 export class Nursery {
-  /** @internal */ readonly _kind: NurseryKind;
-  /** @internal The task that opened the nursery (`null` for the root nursery). */
-  readonly _owner: Task | null;
+  /** @internal The task that opened the nursery. */
+  readonly _owner: Task;
   /** @internal */ readonly _scope: CancelScope;
   /** @internal */ readonly _runner: Runner;
-  /** @internal Running children: an intrusive list through the tasks, in spawn order. */
-  _first: Task | null = null;
-  /** @internal */ _last: Task | null = null;
-  /** @internal */ _count = 0;
+  /** @internal Whether this is its owner's implicit nursery. */
+  readonly _implicit: boolean;
+  /** @internal Running children, in spawn order. */
+  readonly _children = IntrusiveList.primary<Task>();
   /** @internal Children of `start()` calls that have not called `started()` yet. */
   _starting: Set<Task> | null = null;
   /** @internal Failures, in order, each once. */
@@ -64,29 +49,19 @@ export class Nursery {
   /** @internal */ _closed = false;
   /** @internal Who waits for the children to finish. */
   _waiter: Waiter | null = null;
-  /** @internal Block form: the frame whose scope and nursery it swapped. */
-  _frame: Frame | null = null;
-  /** @internal */ _prevScope: CancelScope | null = null;
-  /** @internal */ _prevNursery: Nursery | null = null;
-  /** @internal */ _joined = false;
-  /** @internal How many of `_errors` the block's code has received. */
-  _delivered = 0;
-  /** @internal The block received a failure, went on, and then received `Cancelled`. */
-  _cancelledAfterFailure = false;
-  /** @internal The block was left without disposing the nursery. */
-  _abandoned = false;
 
-  /** @internal Nurseries are made by `withNursery`, `openNursery` and the runtime. */
-  constructor(kind: NurseryKind, owner: Task | null, scope: CancelScope, runner: Runner) {
-    this._kind = kind;
+  /** @internal Nurseries are made by `withNursery`, `openNursery` and tasks. */
+  constructor(owner: Task, scope: CancelScope, implicit: boolean) {
     this._owner = owner;
     this._scope = scope;
-    this._runner = runner;
+    this._runner = owner._runner;
+    this._implicit = implicit;
+    if (!implicit) (owner._open ??= new Set()).add(this);
   }
 
   /**
    * Starts `fn(...args)` as a child task of this nursery, in the scheduler's next batch
-   * (not inside this call). Not a checkpoint.
+   * (not inside this call), in the async context of the caller. Not a checkpoint.
    *
    * @returns the child's `Task`
    * @throws `TypeError` if `fn` is not a function or the nursery is closed
@@ -103,8 +78,9 @@ export class Nursery {
       args,
       this,
       this._scope,
+      AsyncLocalStorage.snapshot(),
     );
-    this._addChild(task);
+    this._children.push(task);
     this._runner._spawned(task);
     return task;
   }
@@ -135,29 +111,13 @@ export class Nursery {
     checkFunction(fn, "fn");
     const f = activeFrame("Nursery.start");
     this._checkOpen(fn);
-    return operation<V, Nursery, [(...args: unknown[]) => unknown, unknown[]]>(
-      "Nursery.start",
-      f,
-      startChild,
-      this,
-      [fn as (...args: unknown[]) => unknown, args],
-    );
-  }
-
-  /** @internal The body of `start()`, once awaited. */
-  _start<V>(f: Frame, fn: (...args: unknown[]) => unknown, args: unknown[]): Promise<V> {
-    this._checkOpen(fn);
-    // A checkpoint: code that is already cancelled does not start the child at all.
-    if (f._scope._cancelled) return Promise.reject(this._runner._cancelError(f));
-    const status = new TaskStatus<V>(this, f._scope);
-    const task = new Task(this._runner, fn, [status, ...args], this, f._scope);
-    task._status = status as unknown as TaskStatus<unknown>;
-    status._task = task;
-    (this._starting ??= new Set()).add(task);
-    const w = new Waiter<V>(f._task, null, "nursery.start");
-    status._waiter = w;
-    this._runner._spawned(task);
-    return w.promise;
+    const start: StartRequest = {
+      nursery: this,
+      fn: fn as (...args: unknown[]) => unknown,
+      args,
+      ctx: AsyncLocalStorage.snapshot(),
+    };
+    return operation<V, StartRequest, undefined>("Nursery.start", f, startChild, start, undefined);
   }
 
   /** Cancels the nursery's scope: its children and its body. Not a checkpoint. */
@@ -177,104 +137,28 @@ export class Nursery {
 
   /** The children that are still running (a snapshot), in spawn order. */
   get children(): Task[] {
-    const out: Task[] = [];
-    for (let t = this._first; t !== null; t = t._nextSibling) out.push(t);
-    return out;
+    return this._children.toArray();
   }
 
   /**
-   * Block form only: waits for every child (children may spawn more meanwhile), then closes
-   * the nursery. A checkpoint. Put `await nursery.join()` at the end of the block's happy
-   * path.
+   * Block form only (`await using nursery = openNursery()`): waits for every child, then
+   * closes the nursery. See {@link openNursery}.
    *
-   * @throws the failure (the error, or a `MultiError`) once every child has finished, if any
-   *   child failed; `Cancelled`, after waiting for the cancelled children, when an enclosing
-   *   scope was cancelled.
+   * @throws `TypeError` on a nursery of `withNursery()`, which waits by itself
    */
   join(): Promise<void> {
-    if (this._kind !== "block") {
-      throw new TypeError(
-        "nursery.join() is for the block form (`await using nursery = openNursery()`); " +
-          "withNursery() waits for its children by itself",
-      );
-    }
-    return operation("Nursery.join", activeFrame("Nursery.join"), joinNursery, this, undefined);
-  }
-
-  /**
-   * Block form: runs when the `await using` block is left. Cancels and awaits children that
-   * are still running; see SPEC §4 for what it throws.
-   */
-  async [Symbol.asyncDispose](): Promise<void> {
-    if (this._kind !== "block" || this._frame === null) return;
-    const frame = this._frame;
-    this._frame = null;
-    let misnested = false;
-    if (frame._scope === this._scope) {
-      frame._scope = this._prevScope as CancelScope;
-      frame._nursery = this._prevNursery;
-    } else {
-      misnested = true;
-    }
-    if (this._joined) {
-      this._close();
-      return;
-    }
-    const live = this._live();
-    if (live > 0) {
-      this._scope.cancel();
-      await this._waitAll(frame._task);
-    }
-    this._close();
-    const undelivered = this._undelivered();
-    if (undelivered !== undefined) throw undelivered;
-    if (this._cancelledAfterFailure) throw this._failure();
-    if (misnested) {
-      throw new TypeError(
-        "Block-form nurseries of one task must be left in the reverse order they were opened " +
-          "(do not interleave them with Promise.all; use a nursery per concurrent branch)",
-      );
-    }
-    if (this._errors !== null || live === 0) return;
-    if (this._prevScope?._cancelled === true) return;
-    throw new NurseryError(
-      `The nursery block was left while ${live} ${live === 1 ? "child was" : "children were"} ` +
-        `still running and \`await nursery.join()\` had not been awaited; ` +
-        `${live === 1 ? "it was" : "they were"} cancelled. End the block's happy path with ` +
-        "`await nursery.join()`.",
-      live,
+    throw new TypeError(
+      "nursery.join() is for the block form (`await using nursery = openNursery()`); " +
+        "withNursery() waits for its children by itself",
     );
   }
 
+  /** Block form only: what leaving an `await using` block does. Here, nothing. */
+  async [Symbol.asyncDispose](): Promise<void> {}
+
   /** @internal How many children are running or starting. */
   _live(): number {
-    return this._count + (this._starting?.size ?? 0);
-  }
-
-  /** @internal */
-  _addChild(t: Task): void {
-    const last = this._last;
-    t._prevSibling = last;
-    t._nextSibling = null;
-    if (last === null) this._first = t;
-    else last._nextSibling = t;
-    this._last = t;
-    t._inNursery = true;
-    this._count++;
-  }
-
-  /** @internal */
-  _removeChild(t: Task): void {
-    if (!t._inNursery) return;
-    t._inNursery = false;
-    const prev = t._prevSibling;
-    const next = t._nextSibling;
-    if (prev === null) this._first = next;
-    else prev._nextSibling = next;
-    if (next === null) this._last = prev;
-    else next._prevSibling = prev;
-    t._prevSibling = t._nextSibling = null;
-    this._count--;
+    return this._children.size + (this._starting?.size ?? 0);
   }
 
   /** @internal Records a failure (once per error object) and cancels the nursery. */
@@ -287,27 +171,7 @@ export class Nursery {
 
   /** @internal The failure to throw: the one error, or a `MultiError` of all. */
   _failure(): unknown {
-    const errors = this._errors as unknown[];
-    return errors.length === 1 ? errors[0] : new MultiError(errors);
-  }
-
-  /**
-   * @internal Called when the block's own code reaches a checkpoint in this cancelled
-   * nursery: returns the failure the first time, then `undefined` (meaning `Cancelled`).
-   */
-  _deliverInto(): unknown {
-    const failure = this._undelivered();
-    if (failure === undefined && this._delivered > 0) this._cancelledAfterFailure = true;
-    return failure;
-  }
-
-  /** @internal Failures the block has not received yet, marking them received. */
-  private _undelivered(): unknown {
-    const errors = this._errors;
-    if (errors === null || this._delivered >= errors.length) return undefined;
-    const fresh = errors.slice(this._delivered);
-    this._delivered = errors.length;
-    return fresh.length === 1 ? fresh[0] : new MultiError(fresh);
+    return combineErrors(this._errors as unknown[]);
   }
 
   /** @internal A child task has ended. */
@@ -317,70 +181,32 @@ export class Nursery {
       this._starting?.delete(task);
       status._childEnded(task);
     } else {
-      this._removeChild(task);
+      this._children.remove(task);
       if (task._state === "failed") this._recordError(task._error);
     }
     if (this._live() === 0) this._allDone();
   }
 
-  /** @internal The owner's body ended while this (block) nursery was still open. */
-  _bodyEnded(): void {
-    if (this._kind !== "block" || this._frame === null) return;
-    this._frame = null;
-    if (this._joined) {
-      this._close();
-      return;
-    }
-    this._abandoned = true;
-    this._scope.cancel();
-    if (this._live() === 0) this._allDone();
-  }
+  /** @internal The owner's body ended while this nursery was still open. */
+  _bodyEnded(): void {}
 
-  private _allDone(): void {
+  /** @internal No child is left. */
+  _allDone(): void {
     if (this._waiter !== null) {
       const w = this._waiter;
       this._waiter = null;
-      w._wake(undefined);
-    } else if (this._kind === "implicit") {
-      this._owner?._maybeFinish();
-    } else if (this._abandoned) {
-      this._reportAbandoned();
+      w.wake(undefined);
+    } else if (this._implicit) {
+      this._owner._maybeFinish();
     }
-  }
-
-  private _reportAbandoned(): void {
-    const owner = this._owner as Task;
-    owner
-      ._implicitNursery()
-      ._recordError(
-        this._undelivered() ??
-          new NurseryError(
-            "A nursery from openNursery() was never disposed: open it with `await using` so " +
-              "that leaving the block waits for its children",
-          ),
-      );
-    this._close(); // lets the owner finish, now failed
   }
 
   /** @internal Waits, uncancellably, until no child runs; always yields once. */
   _waitAll(task: Task): Promise<void> {
-    const w = new Waiter<void>(task, null, "nursery children");
-    if (this._live() === 0) w._wake(undefined);
+    const w = new Waiter<void>(task, "nursery children")._park(null);
+    if (this._live() === 0) w.wake(undefined);
     else this._waiter = w;
     return w.promise;
-  }
-
-  /** @internal The body of `join()`, once awaited. */
-  async _join(f: Frame): Promise<void> {
-    await this._waitAll(f._task);
-    this._joined = true;
-    this._closed = true;
-    const undelivered = this._undelivered();
-    if (undelivered !== undefined) throw undelivered;
-    if (this._errors !== null) throw this._failure();
-    if (this._scope._cancelled && this._scope._parentVisible()) {
-      throw newCancelled();
-    }
   }
 
   /** @internal Closes the nursery to new children and unlinks its scope. */
@@ -388,13 +214,14 @@ export class Nursery {
     this._closed = true;
     this._scope._close();
     const owner = this._owner;
-    if (owner !== null && this._kind !== "implicit" && owner._open !== null) {
+    if (!this._implicit && owner._open !== null) {
       owner._open.delete(this);
       if (owner._bodyDone) owner._maybeFinish();
     }
   }
 
-  private _checkOpen(fn: unknown): void {
+  /** @internal */
+  _checkOpen(fn: unknown): void {
     if (this._closed) {
       const name = (fn as { name?: string }).name || "<anonymous>";
       throw new TypeError(
@@ -426,12 +253,14 @@ export class TaskStatus<V = undefined> {
   /** @internal */ _started = false;
   /** @internal */ _task: Task | null = null;
   /** @internal */ _waiter: Waiter | null = null;
+  /** @internal */ private readonly _nursery: Nursery;
+  /** @internal */ private readonly _callerScope: CancelScope;
 
   /** @internal */
-  constructor(
-    private readonly _nursery: Nursery,
-    private readonly _callerScope: CancelScope,
-  ) {}
+  constructor(nursery: Nursery, callerScope: CancelScope) {
+    this._nursery = nursery;
+    this._callerScope = callerScope;
+  }
 
   /**
    * Reports that the task is ready: `start()` returns `value`, and the task moves from the
@@ -446,20 +275,20 @@ export class TaskStatus<V = undefined> {
     this._started = true;
     const nursery = this._nursery;
     nursery._starting?.delete(task);
-    nursery._addChild(task);
+    nursery._children.push(task);
     task._ownScope._reparent(nursery._scope);
-    (this._waiter as Waiter)._wake(value[0]);
+    (this._waiter as Waiter).wake(value[0]);
   }
 
   /** @internal The child ended before calling `started()`: `start()` throws. */
   _childEnded(task: Task): void {
     const w = this._waiter as Waiter;
     if (task._state === "failed") {
-      w._fail(task._error);
+      w.fail(task._error);
     } else if (task._state === "cancelled") {
-      w._fail(this._callerScope._cancelled ? newCancelled() : new TaskCancelledError(task.name));
+      w.fail(this._callerScope._cancelled ? newCancelled() : new TaskCancelledError(task.name));
     } else {
-      w._fail(
+      w.fail(
         new TypeError(
           `Task ${JSON.stringify(task.name)} returned without calling status.started(); ` +
             "a function run with nursery.start() must call it once it is ready",
@@ -469,19 +298,65 @@ export class TaskStatus<V = undefined> {
   }
 }
 
-/** @internal Whether a cancellation escaping `scope` is a real one of that scope. */
-export function isOwnCancel(err: unknown, scope: CancelScope): err is Cancelled {
-  return isCancelled(err) && scope._cancelled;
+interface StartRequest {
+  nursery: Nursery;
+  fn: (...args: unknown[]) => unknown;
+  args: unknown[];
+  ctx: ReturnType<typeof AsyncLocalStorage.snapshot>;
 }
 
-function startChild<V>(
+/** The body of `nursery.start()`, once awaited. */
+function startChild(op: Operation<unknown>, req: StartRequest): void {
+  const { nursery, fn } = req;
+  nursery._checkOpen(fn);
+  // A checkpoint: code that is already cancelled does not start the child at all.
+  if (op.failIfCancelled()) return;
+  const f = op._frame;
+  const status = new TaskStatus<unknown>(nursery, f._scope);
+  const task = new Task(nursery._runner, fn, [status, ...req.args], nursery, f._scope, req.ctx);
+  task._status = status;
+  status._task = task;
+  (nursery._starting ??= new Set()).add(task);
+  status._waiter = op.parkHere(false);
+  nursery._runner._spawned(task);
+}
+
+/** The body of `withNursery(fn)`: opens the nursery, runs `fn`, waits for the children. */
+export async function runNursery<T>(
   frame: Frame,
-  nursery: Nursery,
-  [fn, args]: [(...args: unknown[]) => unknown, unknown[]],
-): Promise<V> {
-  return nursery._start<V>(frame, fn, args);
+  fn: (nursery: Nursery) => T | PromiseLike<T>,
+): Promise<Awaited<T> | undefined> {
+  const task = frame._task;
+  const scope = new CancelScope(frame._scope, task._runner);
+  const nursery = new Nursery(task, scope, false);
+  let value: Awaited<T> | undefined;
+  let bodyError: unknown;
+  let threw = false;
+  try {
+    value = await storage.run(new ScopeFrame(task, scope, nursery), fn, nursery);
+  } catch (err) {
+    threw = true;
+    bodyError = err;
+    if (!(isCancelled(err) && scope._cancelled)) nursery._recordError(err);
+  }
+  await nursery._waitAll(task);
+  nursery._close();
+  if (nursery._errors !== null) throw nursery._failure();
+  if (threw) {
+    if (!scope._exitWith(bodyError)) throw bodyError;
+    return undefined;
+  }
+  // Leaving is a checkpoint: a cancellation from outside is delivered here.
+  if (scope._cancelledFromOutside) throw newCancelled();
+  return value;
 }
 
-function joinNursery(frame: Frame, nursery: Nursery): Promise<void> {
-  return nursery._join(frame);
+/** `spawn()`: into the innermost nursery `frame` has open, else its task's implicit one. */
+export function spawnFrom<A extends unknown[], T>(
+  frame: Frame,
+  fn: (...args: A) => T | PromiseLike<T>,
+  args: A,
+): Task<Awaited<T>> {
+  const nursery = frame._nursery ?? frame._task._implicitNursery();
+  return nursery.spawn(fn, ...args);
 }

@@ -1,74 +1,118 @@
 /**
- * Operations: what giambio's blocking functions return, so that a forgotten `await` is
- * caught.
+ * Operations: what giambio's blocking functions return.
  *
- * Why lazy: `giambio.sleep(2)` without `await` must not sleep, and the mistake must be
- * reported deterministically, not at the mercy of the garbage collector as in Python. So
- * `sleep()` checks its arguments at the call, then returns an `Operation`, a promise-like
- * object that does nothing until something calls its `then` (which `await`,
- * `Promise.all` and friends do). Until then it sits in its run's list of pending
- * operations.
+ * Why lazy, everywhere: `giambio.sleep(2)` without `await` must not sleep, in every
+ * environment, and the mistake must be reported deterministically, not at the mercy of
+ * the garbage collector as in Python. So `sleep()` checks its arguments at the call, then
+ * returns an `Operation`: a promise-like object that does nothing until something calls
+ * its `then` (which `await`, `Promise.all` and friends do). Until then it sits in its
+ * run's list of operations not yet awaited.
+ *
+ * Why cheap: the operation *is* the parked waiter (it extends `Waiter`). `await op` calls
+ * `op.then(resolve, reject)`; the operation keeps those two callbacks and runs its body,
+ * which either completes at once (a checkpoint that need not wait: the callback is called
+ * right there, so the `await` costs two turns of the microtask queue, no more) or parks
+ * the operation itself in its scope, a parking lot or the timer heap; the batch that wakes
+ * it calls the callback. No promise and no closure per operation, beyond the one `then`
+ * must return.
  *
  * When the check runs: every batch of the scheduler snapshots the operations created
- * before it started, and looks at them again in a microtask queued at its end. Whoever
- * meant to `await` one of them did so in the synchronous code that created it, and the job
- * that calls `then` on an awaited thenable was queued right then, so it has run before
- * that microtask. An operation still not started there was never awaited by the time its
- * task yielded; neither was one still pending when its task ends. Each is dropped and
- * reported with `process.emitWarning` (type `GiambioWarning`), naming the operation and,
- * with `runWith({ recordSites: true })`, the line that created it.
+ * before it started and looks at them again in a microtask queued at its end. Whoever
+ * meant to `await` one did so in the synchronous code that created it, and the job that
+ * calls `then` on an awaited thenable was queued right then, so it has run before that
+ * microtask. An operation still not started there was not awaited by the time its task
+ * yielded; neither was one still pending when its task's code ends. Each is reported with
+ * `process.emitWarning` (type `GiambioWarning`), naming the operation, its task and, when
+ * the run records sites, the user's line that created it.
  *
- * Cost: an operation is one small object and, once awaited, one extra promise and
- * microtask hop; recording the creation line costs a stack capture (about 2 µs). So both
- * are development checks: `checkAwaits` (and with it `recordSites`) defaults to on unless
- * `NODE_ENV` is `production`, and with it off `operation()` runs the body at once and
- * returns its promise, like a plain async function.
- * `checkpoint()` is not an operation: it is the hottest call, and forgetting to await it
- * does nothing at all, so it stays a plain promise (see docs/design.md).
- *
+ * @internal
  * @module
  */
 import { storage, type Frame } from "./context";
 import type { Runner } from "./runner";
 import type { Task } from "./task";
 import { captureOpSite, formatOpSite, type OpSite } from "./trace";
+import { FAILED, IDLE, PARKED, SETTLED, WOKEN, Waiter } from "./waiter";
 
-/** The function an operation runs when it is awaited, with the arguments it was given. */
-export type OperationBody<T, A, B> = (frame: Frame, a: A, b: B) => Promise<T>;
+/** The body of an operation that parks or completes the operation itself. */
+export type LeafBody<T, A, B> = (op: Operation<T>, a: A, b: B) => void;
+
+/** The body of an operation built from other giambio calls: an async function. */
+export type CompoundBody<T, A, B> = (frame: Frame, a: A, b: B) => Promise<T>;
+
+type Settle = (value: unknown) => unknown;
+
+let captureRes: Settle = () => undefined;
+let captureRej: Settle = () => undefined;
+function capture(res: Settle, rej: Settle): void {
+  captureRes = res;
+  captureRej = rej;
+}
 
 /**
  * A giambio operation that has been called but not yet awaited: a `Promise` that starts
  * when it is first awaited (or when `then`, `catch` or `finally` is first called on it).
- * Await it at once; an operation never awaited is reported as a `GiambioWarning`.
+ * Await it at once; an operation never awaited does nothing and is reported as a
+ * `GiambioWarning`.
  *
  * @typeParam T - what the operation resolves with
  */
-export class Operation<T, A = unknown, B = unknown> implements Promise<T> {
-  /** @internal */ readonly _name: string;
-  /** @internal */ readonly _frame: Frame;
-  /** @internal */ _body: OperationBody<T, A, B> | null;
-  /** @internal */ _a: A;
-  /** @internal */ _b: B;
-  /** @internal */ _promise: Promise<T> | null = null;
-  /** @internal Where it was created, when the run records sites. */
+export class Operation<T = unknown> extends Waiter<T> implements Promise<T> {
+  /** The frame of the code that created it. */
+  readonly _frame: Frame;
+  /** Where it was created, when the run records sites. */
   readonly _site: OpSite | null;
-  /** @internal Creation order in the run, for the batch snapshots. */
+  /** Creation order in the run, for the batch snapshots. */
   readonly _seq: number;
-  /** @internal Neighbours in the run's list of operations not yet started. */
-  _prev: Operation<unknown> | null = null;
-  _next: Operation<unknown> | null = null;
+  private _body: LeafBody<T, unknown, unknown> | CompoundBody<T, unknown, unknown> | null;
+  private readonly _compound: boolean;
+  private _a: unknown;
+  private _b: unknown;
+  private _nextRes: Settle | null = null;
+  private _nextRej: Settle | null = null;
 
-  /** @internal Operations are made by giambio's functions. */
-  constructor(name: string, frame: Frame, body: OperationBody<T, A, B>, a: A, b: B) {
-    this._name = name;
+  constructor(
+    name: string,
+    frame: Frame,
+    body: LeafBody<T, unknown, unknown> | CompoundBody<T, unknown, unknown>,
+    compound: boolean,
+    a: unknown,
+    b: unknown,
+  ) {
+    super(frame._task, name);
     this._frame = frame;
     this._body = body;
+    this._compound = compound;
     this._a = a;
     this._b = b;
     const runner = frame._task._runner;
     this._site = runner._recordSites ? captureOpSite() : null;
     this._seq = runner._opSeq++;
-    runner._opAdded(this as Operation<unknown>);
+    runner._unawaited.push(this);
+  }
+
+  /** The task that created it. */
+  get task(): Task {
+    return this._task;
+  }
+
+  /** The run's clock, in seconds. */
+  clockNow(): number {
+    return this._task._runner._clock.now();
+  }
+
+  /**
+   * Parks until the run's clock reads `deadline` (a sleep), in the calling code's scope;
+   * `Infinity` parks until cancelled.
+   */
+  parkUntil(deadline: number): void {
+    this.parkHere();
+    if (deadline !== Infinity) this._timer = this._task._runner._timers.add(deadline, this);
+  }
+
+  /** The operation's name, as the warning and `taskTree()` show it. */
+  get _name(): string {
+    return this._what as string;
   }
 
   /** `"Promise"`, so that `Object.prototype.toString` and `util.types` treat it as one. */
@@ -80,90 +124,165 @@ export class Operation<T, A = unknown, B = unknown> implements Promise<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this._start().then(onfulfilled, onrejected);
+    // `await`, `Promise.all` and `Promise.race` pass both callbacks, which only settle a
+    // promise of theirs: those are called directly. Anything else (a second `then`, a
+    // user's one-callback `then`, `catch`, `finally`) goes through a real promise, so its
+    // callbacks run asynchronously, in the caller's context, as Promises/A+ requires.
+    if (
+      this._body === null ||
+      typeof onfulfilled !== "function" ||
+      typeof onrejected !== "function"
+    ) {
+      this._start();
+      return this.promise.then(onfulfilled, onrejected);
+    }
+    const next = new Promise<R1 | R2>(capture as never);
+    this._nextRes = captureRes;
+    this._nextRej = captureRej;
+    this._onF = onfulfilled as Settle;
+    this._onR = onrejected;
+    this._start();
+    return next;
   }
 
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return this._start().catch(onrejected);
+    return this.then(undefined, onrejected);
   }
 
   finally(onfinally?: (() => void) | null): Promise<T> {
-    return this._start().finally(onfinally);
+    this._start();
+    return this.promise.finally(onfinally);
   }
 
-  /** @internal Runs the operation, once. */
-  _start(): Promise<T> {
-    let p = this._promise;
-    if (p === null) {
-      const body = this._body as OperationBody<T, A, B>;
-      this._body = null;
-      const runner = this._frame._task._runner;
-      if (this._prev !== null || runner._opHead === (this as Operation<unknown>)) {
-        runner._opRemoved(this as Operation<unknown>);
-      }
-      try {
-        p = body(this._frame, this._a, this._b);
-      } catch (err) {
-        p = Promise.reject(err);
-      }
-      this._promise = p;
-      this._a = this._b = undefined as never;
+  /** Completes the operation at once with `value` (it did not need to wait). */
+  now(value: T): void {
+    this._state = WOKEN;
+    this._outcome = value;
+    // The `await` already cost a turn of the microtask queue; deliver at once, unless the
+    // event loop is due a turn or instruments must see the reschedule.
+    if (this._onF !== null && this._task._runner._continueNow()) this._deliver();
+    else this._task._runner._schedule(this);
+  }
+
+  /**
+   * Fails at once with the scope's `Cancelled` if the calling code has been cancelled (a
+   * checkpoint that throws still goes through the scheduler, so it still yields). Returns
+   * whether it did.
+   */
+  failIfCancelled(): boolean {
+    const frame = this._frame;
+    if (!frame._scope._cancelled) return false;
+    this.fail(frame._task._runner._cancelError(frame));
+    return true;
+  }
+
+  /** Parks in the calling code's scope (or uncancellably, with `cancellable` false). */
+  parkHere(cancellable = true): this {
+    return this._park(cancellable ? this._frame._scope : null);
+  }
+
+  protected override _call(f: Settle, outcome: unknown): void {
+    const res = this._nextRes;
+    const rej = this._nextRej;
+    this._nextRes = this._nextRej = null;
+    if (res === null) {
+      f(outcome);
+      return;
     }
-    return p;
+    let value: unknown;
+    try {
+      value = f(outcome);
+    } catch (err) {
+      (rej as Settle)(err);
+      return;
+    }
+    res(value);
   }
 
-  /** @internal The task that created it. */
-  get _task(): Task {
-    return this._frame._task;
+  /** Runs the operation, once. */
+  private _start(): void {
+    const body = this._body;
+    if (body === null) return;
+    this._body = null;
+    const runner = this._task._runner;
+    runner._unawaited.remove(this);
+    const a = this._a;
+    const b = this._b;
+    this._a = this._b = undefined;
+    if (!this._compound) {
+      try {
+        (body as LeafBody<T, unknown, unknown>)(this, a, b);
+      } catch (err) {
+        // A body that throws (a misuse error, or after parking) fails its operation.
+        if (this._state === IDLE || this._state === PARKED) this.fail(err);
+        else throw err;
+      }
+      return;
+    }
+    const frame = this._frame;
+    let p: Promise<T>;
+    try {
+      // Whoever awaits an operation calls `then` from its own context, so a body that
+      // calls other giambio functions is put back in the frame that created it.
+      p =
+        storage.getStore() === frame
+          ? (body as CompoundBody<T, unknown, unknown>)(frame, a, b)
+          : storage.run(frame, body as CompoundBody<T, unknown, unknown>, frame, a, b);
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    p.then(
+      (value) => this._settle(WOKEN, value),
+      (err: unknown) => this._settle(FAILED, err),
+    );
+  }
+
+  private _settle(state: number, outcome: unknown): void {
+    this._state = state;
+    this._outcome = outcome;
+    this._deliver();
+  }
+
+  /** Whether it has been delivered. */
+  get _settled(): boolean {
+    return this._state === SETTLED;
   }
 }
 
-/**
- * What giambio's blocking functions return: with `checkAwaits` (the default outside
- * `NODE_ENV=production`), a lazy {@link Operation} that reports a forgotten `await`; without
- * it, the promise of the body run at once, as a plain async function would, which saves an
- * object, a promise and a microtask hop per call.
- *
- * @internal
- */
+/** Makes an operation whose body parks or completes it (see {@link Operation}). */
 export function operation<T, A, B>(
   name: string,
   frame: Frame,
-  body: OperationBody<T, A, B>,
+  body: LeafBody<T, A, B>,
   a: A,
   b: B,
-): Promise<T> {
-  if (frame._task._runner._checkAwaits) return new Operation(name, frame, body, a, b);
-  try {
-    return body(frame, a, b);
-  } catch (err) {
-    return Promise.reject(err);
-  }
+): Operation<T> {
+  return new Operation<T>(name, frame, body as LeafBody<T, unknown, unknown>, false, a, b);
 }
 
 /**
- * Wraps the body of an operation built from other giambio calls, so that it runs in the
- * frame the operation was created in. Whoever awaits an operation calls its `then` from
- * its own context (`await` in a scope function runs outside the scope's frame), so a body
- * that finds its task, scope or nursery through AsyncLocalStorage must be put back in the
- * creating frame; bodies that use the `frame` argument directly need no wrapping (and save
- * an `als.run`).
+ * Makes an operation whose body is an async function built from other giambio calls; it
+ * runs in the frame it was created in.
  */
-export function inFrame<T, A, B>(body: OperationBody<T, A, B>): OperationBody<T, A, B> {
-  // Run at once (checkAwaits off), the body is already in its frame: no als.run needed.
-  return (frame, a, b) =>
-    storage.getStore() === frame ? body(frame, a, b) : storage.run(frame, body, frame, a, b);
+export function compound<T, A, B>(
+  name: string,
+  frame: Frame,
+  body: CompoundBody<T, A, B>,
+  a: A,
+  b: B,
+): Operation<T> {
+  return new Operation<T>(name, frame, body as CompoundBody<T, unknown, unknown>, true, a, b);
 }
 
 /** The message of the warning for an operation that was never awaited. */
-export function neverAwaited(op: Operation<unknown>, runner: Runner): string {
+export function neverAwaited(op: Operation, runner: Runner): string {
   const site = op._site !== null ? formatOpSite(op._site) : null;
   const where =
     site !== null
       ? `, created at ${site}`
       : runner._recordSites
         ? ""
-        : " (run with runWith({ recordSites: true }), or outside NODE_ENV=production, to see where it was created)";
+        : " (run with runWith({ recordSites: true }) or GIAMBIO_RECORD_SITES=1 to see where it was created)";
   return (
     `giambio.${op._name}() was never awaited${where}, in task ${JSON.stringify(op._task.name)}. ` +
     "It did not run: put `await` before it (typescript-eslint's no-floating-promises catches this)."

@@ -9,14 +9,19 @@
  * @internal (the class is exported publicly for types and `instanceof`)
  * @module
  */
-import { MultiError, TaskCancelledError, isCancelled } from "../errors";
+import { TaskCancelledError, isCancelled } from "../errors";
 import { CancelScope } from "./cancel-scope";
 import { activeFrame, storage, type Frame } from "./context";
-import type { Nursery, TaskStatus } from "./nursery";
+import { combineErrors } from "./failures";
+import { IntrusiveList, type Linked } from "./list";
+import { Nursery, type TaskStatus } from "./nursery";
+import { operation, type Operation } from "./operation";
 import type { Runner } from "./runner";
 import { addTrace, captureSite } from "./trace";
-import { operation } from "./operation";
-import { Waiter } from "./waiter";
+import type { Waiter } from "./waiter";
+
+/** Runs a function in the async context captured when a task was spawned. */
+export type ContextSnapshot = <R>(fn: (...args: never[]) => R, ...args: never[]) => R;
 
 /** Where a task is in its life. */
 export type TaskState = "pending" | "running" | "finished" | "failed" | "cancelled";
@@ -35,7 +40,7 @@ let nextId = 1;
  * const user = await task.join();
  * ```
  */
-export class Task<T = unknown> implements Frame {
+export class Task<T = unknown> implements Frame, Linked<Task> {
   /** A number unique in the process, increasing in spawn order. */
   readonly id: number;
   /** The function's name, or `"<anonymous>"`. */
@@ -61,7 +66,7 @@ export class Task<T = unknown> implements Frame {
   /** @internal */ _implicit: Nursery | null = null;
   /** @internal Function-form and block-form nurseries this task has open. */
   _open: Set<Nursery> | null = null;
-  /** @internal */ _joiners: Waiter[] | null = null;
+  /** @internal */ _joiners: IntrusiveList<Waiter> | null = null;
   /** @internal Waits in progress (plus one while waiting for children). */
   _parked = 0;
   /** @internal */ _waitingChildren = false;
@@ -69,12 +74,14 @@ export class Task<T = unknown> implements Frame {
   _waitingOn: Waiter | null = null;
   /** @internal Where the task was spawned, with `runWith({ traceSpawns: true })`. */
   _spawnSite: string | null = null;
-  /** @internal Neighbours in the nursery's child list. */
-  _prevSibling: Task | null = null;
-  /** @internal */ _nextSibling: Task | null = null;
-  /** @internal */ _inNursery = false;
+  /** @internal Links in the nursery's child list. */
+  _prev: Task | null = null;
+  /** @internal */ _next: Task | null = null;
+  /** @internal */ _list: IntrusiveList<Task> | null = null;
   /** @internal */ _fn: ((...args: unknown[]) => unknown) | null;
   /** @internal */ _args: unknown[] | null;
+  /** @internal The async context of the code that spawned it (SPEC §3). */
+  _ctx: ContextSnapshot | null;
 
   /** @internal Tasks are made by `spawn()` and nurseries. */
   constructor(
@@ -83,12 +90,14 @@ export class Task<T = unknown> implements Frame {
     args: unknown[],
     parentNursery: Nursery | null,
     scopeParent: CancelScope,
+    ctx: ContextSnapshot,
   ) {
     this.id = nextId++;
     this.name = fn.name || "<anonymous>";
     this._runner = runner;
     this._fn = fn;
     this._args = args;
+    this._ctx = ctx;
     this._parentNursery = parentNursery;
     this._ownScope = new CancelScope(scopeParent, runner);
     this._scope = this._ownScope;
@@ -156,27 +165,21 @@ export class Task<T = unknown> implements Frame {
         );
       }
     }
-    return operation("Task.join", f, joinTask, this, undefined);
+    const op: Promise<unknown> = operation("Task.join", f, joinTask, this as Task, undefined);
+    return op as Promise<T>;
   }
 
   /** @internal The body of `join()`, once awaited. */
-  _join(f: Frame): Promise<T> {
-    // Joining a task that has ended: a plain (fast) checkpoint, no waiter and no batch.
-    if (this.done && !f._scope._cancelled && this._runner._fastCheckpoint()) return this._settled();
-    const w = new Waiter<T>(f._task, f._scope, this);
-    if (f._scope._cancelled) {
-      w._cancel(this._runner._cancelError(f));
-    } else if (this.done) {
-      this._wakeJoiner(w);
-    } else {
-      (this._joiners ??= []).push(w);
-      w._cleanup = (x) => {
-        const list = this._joiners;
-        const i = list === null ? -1 : list.indexOf(x);
-        if (i >= 0) list!.splice(i, 1);
-      };
+  _join(op: Operation<unknown>): void {
+    if (op.failIfCancelled()) return;
+    if (this.done) {
+      if (this._state === "finished") op.now(this._result);
+      else op.fail(this._state === "failed" ? this._error : new TaskCancelledError(this.name));
+      return;
     }
-    return w.promise;
+    op._what = this;
+    op.parkHere();
+    (this._joiners ??= IntrusiveList.queue<Waiter>()).push(op);
   }
 
   /** @internal */
@@ -191,14 +194,19 @@ export class Task<T = unknown> implements Frame {
 
   /** @internal The implicit nursery, made on first use. */
   _implicitNursery(): Nursery {
-    return (this._implicit ??= this._runner._newNursery("implicit", this, this._ownScope));
+    return (this._implicit ??= new Nursery(this, this._ownScope, true));
   }
 
-  /** @internal Called by the runner's batch: starts the function in the task's context. */
+  /**
+   * @internal Called by the scheduler's batch: starts the function, in the async context it
+   * was spawned from, with the task as giambio's frame.
+   */
   _resume(): void {
     if (this._state !== "pending") return;
     this._state = "running";
-    storage.run(this, runBody, this as Task);
+    const ctx = this._ctx as ContextSnapshot;
+    this._ctx = null;
+    ctx(startBody as (...args: never[]) => void, this as never);
   }
 
   /** @internal */
@@ -222,7 +230,7 @@ export class Task<T = unknown> implements Frame {
   private _afterBody(): void {
     this._bodyDone = true;
     const runner = this._runner;
-    if (runner._opHead !== null) runner._taskBodyEnded(this);
+    if (runner._unawaited.size > 0) runner._taskBodyEnded(this);
     if (this._open !== null) {
       for (const n of this._open) n._bodyEnded();
     }
@@ -245,7 +253,7 @@ export class Task<T = unknown> implements Frame {
     const errors = this._implicit?._errors;
     if (errors != null && errors.length > 0) {
       this._state = "failed";
-      this._error = errors.length === 1 ? errors[0] : new MultiError(errors);
+      this._error = combineErrors(errors);
       if (this._runner._traceSpawns) addTrace(this._error, this);
     } else if (this._bodyCancelled) {
       this._state = "cancelled";
@@ -264,10 +272,7 @@ export class Task<T = unknown> implements Frame {
     const joiners = this._joiners;
     if (joiners !== null) {
       this._joiners = null;
-      for (const w of joiners) {
-        w._cleanup = null;
-        this._wakeJoiner(w);
-      }
+      for (let w = joiners.shift(); w !== null; w = joiners.shift()) this._wakeJoiner(w);
     }
     if (this._parentNursery !== null) {
       this._runner._taskExited();
@@ -278,9 +283,9 @@ export class Task<T = unknown> implements Frame {
   }
 
   private _wakeJoiner(w: Waiter): void {
-    if (this._state === "finished") w._wake(this._result);
-    else if (this._state === "failed") w._fail(this._error);
-    else w._fail(new TaskCancelledError(this.name));
+    if (this._state === "finished") w.wake(this._result);
+    else if (this._state === "failed") w.fail(this._error);
+    else w.fail(new TaskCancelledError(this.name));
   }
 
   private _settled(): Promise<T> {
@@ -296,6 +301,10 @@ export class Task<T = unknown> implements Frame {
     this._fn = this._args = null;
     return [fn, args];
   }
+}
+
+function startBody(task: Task): void {
+  storage.run(task, runBody, task);
 }
 
 function runBody(task: Task): void {
@@ -322,6 +331,6 @@ function onBodyError(err: unknown): void {
   (storage.getStore() as Task)._bodyThrew(err);
 }
 
-function joinTask<T>(frame: Frame, task: Task<T>): Promise<T> {
-  return task._join(frame);
+function joinTask(op: Operation<unknown>, task: Task): void {
+  task._join(op);
 }

@@ -35,7 +35,26 @@ export interface SpawnTraceEntry {
   readonly spawnedAt: string;
 }
 
-const LIB_DIR = path.resolve(__dirname, "..");
+/**
+ * Where giambio's own frames come from: the folder of the running code (lib/ from source,
+ * dist/cjs or dist/esm when built) and, for built code under source maps
+ * (`--enable-source-maps`), the sources its maps point back to (the package's lib/).
+ */
+const OWN_DIRS = ((): string[] => {
+  const root = path.resolve(__dirname, "..");
+  const dirs = [root + path.sep];
+  if (path.basename(path.dirname(root)) === "dist") {
+    dirs.push(path.resolve(root, "..", "..", "lib") + path.sep);
+  }
+  return dirs;
+})();
+
+/** Whether a stack line is one of giambio's frames, or Node's. */
+function ownFrame(line: string): boolean {
+  if (line.includes("node:internal")) return true;
+  for (const dir of OWN_DIRS) if (line.includes(dir)) return true;
+  return false;
+}
 const FRAMES = 8;
 
 /** The user frames of the current stack, as `at ...` lines. */
@@ -49,7 +68,7 @@ export function captureSite(): string {
     Error.stackTraceLimit = limit;
   }
   const lines = (holder.stack ?? "").split("\n").slice(1);
-  const user = lines.filter((l) => !l.includes(LIB_DIR + path.sep) && !l.includes("node:internal"));
+  const user = lines.filter((l) => !ownFrame(l));
   return user
     .slice(0, FRAMES)
     .map((l) => l.trim())
@@ -63,7 +82,7 @@ export function captureSite(): string {
 export function captureOpSite(): OpSite {
   const holder: OpSite = {};
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 6;
+  Error.stackTraceLimit = 12;
   try {
     Error.captureStackTrace(holder, captureOpSite);
   } finally {
@@ -80,7 +99,7 @@ export function formatOpSite(holder: OpSite): string | null {
   const lines = (holder.stack ?? "").split("\n");
   for (let i = 1; i < lines.length; i++) {
     const line = (lines[i] as string).trim();
-    if (!line.includes(LIB_DIR + path.sep) && !line.includes("node:internal")) {
+    if (!ownFrame(line)) {
       return line.replace(/^at /, "");
     }
   }

@@ -1,87 +1,135 @@
 /**
- * A parked operation: one blocked `sleep`, `join`, `cancellable`, ... of one task.
+ * A parked wait: one blocked `sleep`, `join`, `receive`, ... of one task.
  *
- * A waiter sits in the intrusive list of the cancel scope it was called under (so that
- * cancelling the scope finds it in O(1) and removing it costs O(1), with no allocation),
- * optionally in the timer heap, and counts its task as blocked while it is parked. It is
- * settled at most once: woken with a value, failed with an error, or cancelled; the promise
- * the user awaits is settled later, in the runner's next batch.
+ * A waiter sits in the wait list of the cancel scope it was parked under (so cancelling the
+ * scope finds it, and waking it unlinks it, in O(1) with no allocation), maybe in the timer
+ * heap, maybe in a queue (a parking lot, a task's joiners), and counts its task as blocked
+ * while it is parked. It is settled at most once: woken with a value, failed with an error,
+ * or cancelled; the outcome is delivered in the scheduler's next batch.
+ *
+ * Delivery without a promise: an awaited operation (see operation.ts) *is* its waiter, and
+ * hands the waiter the two callbacks `await` gave its `then`, so the batch calls them
+ * directly. A promise is made only for internal waits that `await w.promise` (lazily,
+ * on first read).
  *
  * @internal
  * @module
  */
 import type { CancelScope } from "./cancel-scope";
-import type { ParkingLot } from "./parking-lot";
+import type { IntrusiveList, Linked, QueueLinked } from "./list";
 import type { Task } from "./task";
 import type { TimerEntry, TimerTarget } from "./timer-heap";
 
-/** Anything the runner's ready queue can resume: a waiter, or a task about to start. */
+/** Anything the scheduler's ready queue can resume: a waiter, or a task about to start. */
 export interface Resumable {
   /** The task that runs when this is resumed (for instruments). */
   readonly _task: Task;
   _resume(): void;
 }
 
-const PARKED = 0;
-const WOKEN = 1;
-const FAILED = 2;
+/** Created, not parked yet. */
+export const IDLE = 0;
+/** In its scope, waiting. */
+export const PARKED = 1;
+/** Woken; its value is delivered in the next batch. */
+export const WOKEN = 2;
+/** Failed or cancelled; its error is delivered in the next batch. */
+export const FAILED = 3;
+/** Delivered. */
+export const SETTLED = 4;
+
+type Settle = (value: unknown) => unknown;
+
+let captureRes: Settle = () => undefined;
+let captureRej: Settle = () => undefined;
+function capture(res: Settle, rej: Settle): void {
+  captureRes = res;
+  captureRej = rej;
+}
 
 function noop(): void {}
 
-export class Waiter<T = unknown> implements TimerTarget, Resumable {
-  /** Neighbours in the scope's waiter list. */
+export class Waiter<T = unknown>
+  implements TimerTarget, Resumable, Linked<Waiter>, QueueLinked<Waiter>
+{
+  /** Links in the scope's wait list (or, for an operation not yet awaited, the run's list). */
   _prev: Waiter | null = null;
   _next: Waiter | null = null;
+  _list: IntrusiveList<Waiter> | null = null;
+  /** Links in a queue: a parking lot, or a task's joiners. */
+  _qPrev: Waiter | null = null;
+  _qNext: Waiter | null = null;
+  _queue: IntrusiveList<Waiter> | null = null;
+  _scope: CancelScope | null = null;
+  /** What the task waits on, for `taskTree()`: an operation's name, or the task joined. */
+  _what: string | Task;
   _timer: TimerEntry | null = null;
-  /** Undoes whatever else the operation registered (a joiner list entry, ...). */
-  _cleanup: ((w: Waiter) => void) | null = null;
+  /** Undoes whatever else the wait registered; called once, when the wait ends. */
+  cleanup: ((w: Waiter) => void) | null = null;
   /** Called only when the wait is cancelled (aborts a foreign operation). */
-  _onCancel: ((err: unknown) => void) | null = null;
-  /** The parking lot it waits in, and its neighbours there (see parking-lot.ts). */
-  _lot: ParkingLot | null = null;
-  _lotPrev: Waiter | null = null;
-  _lotNext: Waiter | null = null;
-  /** What the waiting operation carries: a value to send, a borrower, the channel end. */
-  _data: unknown = undefined;
-  _end: unknown = undefined;
-  _state = PARKED;
+  onCancel: ((err: unknown) => void) | null = null;
+  /** What the waiting operation carries: a value to send, a borrower, a channel end. */
+  data: unknown = undefined;
+  /** Which end of a channel or stream it waits on, when that matters (closing one end). */
+  end: unknown = undefined;
+  _state = IDLE;
   _outcome: unknown = undefined;
-  readonly promise: Promise<T>;
-  private _resolve!: (value: unknown) => void;
-  private _reject!: (err: unknown) => void;
+  /** The callbacks of whoever awaits it (see operation.ts), or `null`. */
+  _onF: Settle | null = null;
+  _onR: Settle | null = null;
+  private _res: Settle | null = null;
+  private _rej: Settle | null = null;
+  private _promise: Promise<T> | null = null;
 
-  /**
-   * Parks an operation of `task`. With a `scope`, cancelling that scope (or an enclosing
-   * one) fails the wait with `Cancelled`; without one the wait is uncancellable (used to
-   * wait for children, which are cancelled instead). `_what` says what the task waits on,
-   * for `taskTree()`: the operation's name, or the task being joined.
-   */
   constructor(
     readonly _task: Task,
-    readonly _scope: CancelScope | null,
-    readonly _what: string | Task,
+    what: string | Task,
   ) {
-    this.promise = new Promise<T>((resolve, reject) => {
-      this._resolve = resolve as (value: unknown) => void;
-      this._reject = reject;
-    });
-    _task._park();
-    _task._waitingOn = this;
-    if (_scope !== null) _scope._link(this);
+    this._what = what;
   }
 
+  /**
+   * Parks the wait. With a `scope`, cancelling that scope (or an enclosing one it can see)
+   * fails it with `Cancelled`; without one it is uncancellable (used to wait for children,
+   * which are cancelled instead).
+   */
+  _park(scope: CancelScope | null): this {
+    this._state = PARKED;
+    const task = this._task;
+    task._park();
+    task._waitingOn = this;
+    if (scope !== null) {
+      this._scope = scope;
+      scope._waits.push(this);
+    }
+    return this;
+  }
+
+  /** Whether it is still waiting. */
   get _parked(): boolean {
     return this._state === PARKED;
+  }
+
+  /** The promise of the outcome, made on first read (internal waits only). */
+  get promise(): Promise<T> {
+    let p = this._promise;
+    if (p === null) {
+      p = this._promise = new Promise<T>(capture as never);
+      this._res = captureRes;
+      this._rej = captureRej;
+      if (this._state === SETTLED) this._deliver();
+    }
+    return p;
   }
 
   /** Timer expiry: the wait is over. */
   _timeout(): void {
     this._timer = null;
-    this._wake(undefined as T);
+    this.wake(undefined as T);
   }
 
-  /** Ends the wait with `value`; the promise resolves in the next batch. */
-  _wake(value: T): void {
+  /** Ends the wait with `value`; delivered in the next batch. */
+  wake(value: T): void {
     if (this._state !== PARKED) return;
     this._detach();
     this._state = WOKEN;
@@ -89,10 +137,10 @@ export class Waiter<T = unknown> implements TimerTarget, Resumable {
     this._task._runner._schedule(this);
   }
 
-  /** Ends the wait with `err`; the promise rejects in the next batch. */
-  _fail(err: unknown): void {
-    if (this._state !== PARKED) return;
-    this._detach();
+  /** Ends the wait (or a wait that never parked) with `err`; delivered in the next batch. */
+  fail(err: unknown): void {
+    if (this._state === PARKED) this._detach();
+    else if (this._state !== IDLE) return;
     this._state = FAILED;
     this._outcome = err;
     this._task._runner._schedule(this);
@@ -101,36 +149,59 @@ export class Waiter<T = unknown> implements TimerTarget, Resumable {
   /** Ends the wait because its scope was cancelled. */
   _cancel(err: unknown): void {
     if (this._state !== PARKED) return;
-    const onCancel = this._onCancel;
-    this._fail(err);
+    const onCancel = this.onCancel;
+    this.fail(err);
     if (onCancel !== null) onCancel(err);
   }
 
   /**
    * Settles a wait whose scope closed under it (a `Promise.race` loser, or an operation
-   * nobody awaited): it is cancelled, and its rejection is marked handled so that nobody is
+   * nobody awaited): it is cancelled, and its rejection marked handled, so that nobody is
    * told about a promise nobody holds.
    */
   _orphan(err: unknown): void {
-    this.promise.catch(noop);
+    if (this._promise !== null) this._promise.catch(noop);
     this._cancel(err);
   }
 
+  /** Called by the batch: delivers the outcome. */
   _resume(): void {
-    if (this._state === WOKEN) this._resolve(this._outcome);
-    else this._reject(this._outcome);
+    if (this._state !== WOKEN && this._state !== FAILED) return;
+    this._deliver();
+  }
+
+  /** Delivers the outcome to the awaiting callbacks or the promise. */
+  _deliver(): void {
+    const failed = this._state === FAILED;
+    this._state = SETTLED;
+    const f = failed ? this._onR : this._onF;
+    if (f !== null) {
+      this._onF = this._onR = null;
+      this._call(f, this._outcome);
+    }
+    const settle = failed ? this._rej : this._res;
+    if (settle !== null) {
+      this._res = this._rej = null;
+      settle(this._outcome);
+    }
+  }
+
+  /** Calls an awaiting callback (an operation chains its `then` result here). */
+  protected _call(f: Settle, outcome: unknown): void {
+    f(outcome);
   }
 
   private _detach(): void {
-    if (this._scope !== null) this._scope._unlink(this);
+    const scope = this._scope;
+    if (scope !== null) scope._waits.remove(this);
     if (this._timer !== null) {
       this._task._runner._timers.remove(this._timer);
       this._timer = null;
     }
-    if (this._lot !== null) this._lot._remove(this);
-    if (this._cleanup !== null) {
-      this._cleanup(this);
-      this._cleanup = null;
+    if (this._queue !== null) this._queue.remove(this);
+    if (this.cleanup !== null) {
+      this.cleanup(this);
+      this.cleanup = null;
     }
     const task = this._task;
     if (task._waitingOn === this) task._waitingOn = null;

@@ -9,32 +9,32 @@
  * @internal
  * @module
  */
-import type { Frame } from "../core/context";
-import { Waiter } from "../core/waiter";
+import type { Operation } from "../core";
 import { BusyResourceError } from "../errors";
-import { cancelledIn, yieldShielded } from "../sleep";
 
 const EMPTY = new Uint8Array(0);
 
+/** @internal The receiving half of a byte stream (see the module comment). */
 export class Incoming {
+  /** @internal */
   private readonly _chunks: Uint8Array[] = [];
   /** Bytes queued and not yet received. */
   buffered = 0;
   /** The sender has finished (or gone): once drained, `receive` returns an empty result. */
   eof = false;
-  private _receiver: Waiter<Uint8Array> | null = null;
+  /** @internal The parked `receive` operation, if any. */
+  private _receiver: Operation<Uint8Array> | null = null;
+  /** @internal How many bytes the parked receiver takes at most. */
   private _max = 0;
 
   /**
-   * @param _what - the operation's name, for `taskTree()`
    * @param _noun - what the stream is called in the busy error ("socket", "stream")
    * @param _taken - called after bytes were taken (to resume a paused socket, or wake a
    *   sender waiting for room)
    */
   constructor(
-    private readonly _what: string,
-    private readonly _noun: string,
-    private readonly _taken: () => void,
+    /** @internal */ private readonly _noun: string,
+    /** @internal */ private readonly _taken: () => void,
   ) {}
 
   /** Queues a chunk; a parked receiver gets its bytes at once. */
@@ -45,7 +45,7 @@ export class Incoming {
     const r = this._receiver;
     if (r !== null) {
       this._receiver = null;
-      r._wake(this.take(this._max));
+      r.wake(this.take(this._max));
     }
   }
 
@@ -56,7 +56,7 @@ export class Incoming {
     const r = this._receiver;
     if (r !== null && this.buffered === 0) {
       this._receiver = null;
-      r._wake(EMPTY);
+      r.wake(EMPTY);
     }
   }
 
@@ -65,7 +65,7 @@ export class Incoming {
     const r = this._receiver;
     if (r !== null && (always || this.buffered === 0)) {
       this._receiver = null;
-      r._fail(err);
+      r.fail(err);
     }
   }
 
@@ -103,30 +103,34 @@ export class Incoming {
   }
 
   /**
-   * `receive(max)`, once the stream's own checks (closed) have passed: a checkpoint that
-   * returns queued bytes, an empty result at end of stream, `error` (if not `null`) once
-   * drained, or parks.
+   * The body of `receive(max)` for operation `op` (whose name `taskTree()` shows), once the
+   * stream's own checks (cancelled, closed) have passed: completes at once with queued
+   * bytes, with an empty result at end of stream, fails with `error` (if not `null`) once
+   * drained, or parks `op`. The bytes are taken when `op` completes or is woken, never
+   * when it is cancelled.
    */
-  receive(frame: Frame, max: number, error: unknown): Promise<Uint8Array> {
-    const cancelled = cancelledIn(frame);
-    if (cancelled !== null) return cancelled;
+  receive(op: Operation<Uint8Array>, max: number, error: unknown): void {
     if (this._receiver !== null) {
-      return Promise.reject(
-        new BusyResourceError(`Another task is already receiving on this ${this._noun}`),
-      );
+      op.fail(new BusyResourceError(`Another task is already receiving on this ${this._noun}`));
+      return;
     }
     if (this.buffered > 0) {
-      const data = this.take(max);
-      return yieldShielded(frame).then(() => data);
+      op.now(this.take(max));
+      return;
     }
-    if (error !== null) return Promise.reject(error);
-    if (this.eof) return yieldShielded(frame).then(() => EMPTY);
-    const w = new Waiter<Uint8Array>(frame._task, frame._scope, this._what);
-    this._receiver = w;
+    if (error !== null) {
+      op.fail(error);
+      return;
+    }
+    if (this.eof) {
+      op.now(EMPTY);
+      return;
+    }
+    op.parkHere();
+    this._receiver = op;
     this._max = max;
-    w._cleanup = () => {
-      if (this._receiver === w) this._receiver = null;
+    op.cleanup = () => {
+      if (this._receiver === op) this._receiver = null;
     };
-    return w.promise;
   }
 }

@@ -20,13 +20,15 @@
  * @module
  */
 import * as net from "node:net";
-import { activeFrame, type Frame } from "../core/context";
-import { operation } from "../core/operation";
-import { ParkingLot } from "../core/parking-lot";
-import { checkInteger, describe } from "../core/validate";
-import { Waiter } from "../core/waiter";
+import {
+  ParkingLot,
+  checkInteger,
+  currentFrame,
+  describe,
+  operation,
+  type Operation,
+} from "../core";
 import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../errors";
-import { cancelledIn, yieldShielded } from "../sleep";
 import { Incoming } from "./incoming";
 import type { Stream } from "./stream";
 
@@ -74,16 +76,23 @@ function broken(err: unknown): BrokenResourceError {
 export class AsyncSocket implements Stream {
   /** The Node socket or server this wraps. */
   readonly raw: net.Socket | net.Server;
-  private readonly _in = new Incoming("AsyncSocket.receive", "socket", () =>
-    this._resumeIfDrained(),
-  );
+  /** @internal */
+  private readonly _in = new Incoming("socket", () => this._resumeIfDrained());
+  /** @internal */
   private _paused = false;
+  /** @internal */
   private _error: unknown = null;
+  /** @internal */
   private _closed = false;
+  /** @internal */
   private _sending = false;
+  /** @internal */
   private _closedPromise: Promise<void> | null = null;
+  /** @internal */
   private readonly _accepted: AsyncSocket[] = [];
+  /** @internal */
   private readonly _acceptLot = new ParkingLot();
+  /** @internal */
   private readonly _connectionEvent: string;
 
   /**
@@ -127,7 +136,7 @@ export class AsyncSocket implements Stream {
     this._checkStream("sendAll");
     return operation(
       "AsyncSocket.sendAll",
-      activeFrame("AsyncSocket.sendAll"),
+      currentFrame("AsyncSocket.sendAll"),
       sendBytes,
       this,
       data,
@@ -140,7 +149,7 @@ export class AsyncSocket implements Stream {
     this._checkStream("receive");
     return operation(
       "AsyncSocket.receive",
-      activeFrame("AsyncSocket.receive"),
+      currentFrame("AsyncSocket.receive"),
       receiveBytes,
       this,
       maxBytes,
@@ -152,7 +161,7 @@ export class AsyncSocket implements Stream {
     this._checkStream("sendEof");
     return operation(
       "AsyncSocket.sendEof",
-      activeFrame("AsyncSocket.sendEof"),
+      currentFrame("AsyncSocket.sendEof"),
       sendEof,
       this,
       undefined,
@@ -169,7 +178,7 @@ export class AsyncSocket implements Stream {
     }
     return operation(
       "AsyncSocket.accept",
-      activeFrame("AsyncSocket.accept"),
+      currentFrame("AsyncSocket.accept"),
       acceptConn,
       this,
       undefined,
@@ -185,7 +194,7 @@ export class AsyncSocket implements Stream {
       throw new TypeError(`Expected \`host\` to be a string, got ${describe(host)}`);
     checkPort(port);
     if (!(this.raw instanceof net.Socket)) throw new TypeError("connect() needs a net.Socket");
-    return operation("AsyncSocket.connect", activeFrame("AsyncSocket.connect"), connectTo, this, [
+    return operation("AsyncSocket.connect", currentFrame("AsyncSocket.connect"), connectTo, this, [
       host,
       port,
     ] as const);
@@ -197,7 +206,7 @@ export class AsyncSocket implements Stream {
     this._closed = true;
     const err = new ClosedResourceError("The socket was closed");
     this._in.fail(err, true);
-    for (let w = this._acceptLot.shift(); w !== null; w = this._acceptLot.shift()) w._fail(err);
+    for (let w = this._acceptLot.shift(); w !== null; w = this._acceptLot.shift()) w.fail(err);
     const raw = this.raw;
     if (raw instanceof net.Server) {
       // The listening handle closes now; Node's close callback would also wait for every
@@ -225,12 +234,14 @@ export class AsyncSocket implements Stream {
     }
   }
 
+  /** @internal */
   private _checkStream(op: string): void {
     if (this.raw instanceof net.Server) {
       throw new TypeError(`${op}() needs a connected socket; this is a listener (use accept())`);
     }
   }
 
+  /** @internal */
   private _onData(chunk: Buffer): void {
     this._in.push(chunk);
     if (this._in.buffered >= HIGH_WATER && !this._paused) {
@@ -239,17 +250,20 @@ export class AsyncSocket implements Stream {
     }
   }
 
+  /** @internal */
   private _onEnd(): void {
     this._in.end();
   }
 
+  /** @internal */
   private _onError(err: unknown): void {
     if (this._error === null) this._error = err;
     this._in.fail(broken(err), false);
     for (let w = this._acceptLot.shift(); w !== null; w = this._acceptLot.shift())
-      w._fail(broken(err));
+      w.fail(broken(err));
   }
 
+  /** @internal */
   private _onConnection(conn: net.Socket): void {
     const s = new AsyncSocket(conn);
     if (this._closed) {
@@ -257,11 +271,11 @@ export class AsyncSocket implements Stream {
       return;
     }
     const w = this._acceptLot.shift();
-    if (w !== null) w._wake(s);
+    if (w !== null) w.wake(s);
     else this._accepted.push(s);
   }
 
-  /** Resumes a paused socket once the reader has caught up. */
+  /** @internal Resumes a paused socket once the reader has caught up. */
   private _resumeIfDrained(): void {
     if (this._paused && this._in.buffered < HIGH_WATER / 2) {
       this._paused = false;
@@ -269,109 +283,123 @@ export class AsyncSocket implements Stream {
     }
   }
 
-  /** @internal */
-  _receive(frame: Frame, max: number): Promise<Uint8Array> {
-    if (this._closed && !frame._scope._cancelled) {
-      return Promise.reject(new ClosedResourceError("The socket was closed"));
+  /** @internal The body of `receive()`. */
+  _receive(op: Operation<Uint8Array>, max: number): void {
+    if (op.failIfCancelled()) return;
+    if (this._closed) {
+      op.fail(new ClosedResourceError("The socket was closed"));
+      return;
     }
-    return this._in.receive(frame, max, this._error === null ? null : broken(this._error));
+    this._in.receive(op, max, this._error === null ? null : broken(this._error));
   }
 
-  /** @internal */
-  _send(frame: Frame, data: Uint8Array): Promise<void> {
-    const cancelled = cancelledIn(frame);
-    if (cancelled !== null) return cancelled;
-    if (this._closed) return Promise.reject(new ClosedResourceError("The socket was closed"));
-    if (this._error !== null) return Promise.reject(broken(this._error));
+  /** @internal The body of `sendAll()`. */
+  _send(op: Operation<void>, data: Uint8Array): void {
+    if (op.failIfCancelled()) return;
+    if (this._closed) {
+      op.fail(new ClosedResourceError("The socket was closed"));
+      return;
+    }
+    if (this._error !== null) {
+      op.fail(broken(this._error));
+      return;
+    }
     if (this._sending) {
-      return Promise.reject(
-        new BusyResourceError("Another task is already sending on this socket"),
-      );
+      op.fail(new BusyResourceError("Another task is already sending on this socket"));
+      return;
     }
     const raw = this.raw as net.Socket;
     if (raw.writableEnded || raw.destroyed) {
-      return Promise.reject(new ClosedResourceError("The sending side was closed (sendEof)"));
+      op.fail(new ClosedResourceError("The sending side was closed (sendEof)"));
+      return;
     }
     this._sending = true;
-    const w = new Waiter<void>(frame._task, frame._scope, "AsyncSocket.sendAll");
-    w._cleanup = () => {
+    op.parkHere();
+    op.cleanup = () => {
       this._sending = false;
     };
     raw.write(data, (err) => {
-      if (err == null) w._wake(undefined);
-      else w._fail(this._closed ? new ClosedResourceError("The socket was closed") : broken(err));
+      if (err == null) op.wake(undefined);
+      else op.fail(this._closed ? new ClosedResourceError("The socket was closed") : broken(err));
     });
-    return w.promise;
   }
 
-  /** @internal */
-  _sendEof(frame: Frame): Promise<void> {
-    const cancelled = cancelledIn(frame);
-    if (cancelled !== null) return cancelled;
-    if (this._closed) return Promise.reject(new ClosedResourceError("The socket was closed"));
+  /** @internal The body of `sendEof()`. */
+  _sendEof(op: Operation<void>): void {
+    if (op.failIfCancelled()) return;
+    if (this._closed) {
+      op.fail(new ClosedResourceError("The socket was closed"));
+      return;
+    }
     (this.raw as net.Socket).end();
-    return yieldShielded(frame);
+    op.now(undefined);
   }
 
-  /** @internal */
-  _accept(frame: Frame): Promise<AsyncSocket> {
-    const cancelled = cancelledIn(frame);
-    if (cancelled !== null) return cancelled;
-    if (this._closed) return Promise.reject(new ClosedResourceError("The listener was closed"));
+  /** @internal The body of `accept()`. */
+  _accept(op: Operation<AsyncSocket>): void {
+    if (op.failIfCancelled()) return;
+    if (this._closed) {
+      op.fail(new ClosedResourceError("The listener was closed"));
+      return;
+    }
     const ready = this._accepted.shift();
-    if (ready !== undefined) return yieldShielded(frame).then(() => ready);
-    if (this._error !== null) return Promise.reject(broken(this._error));
-    return this._acceptLot.park<AsyncSocket>(frame, "AsyncSocket.accept").promise;
+    if (ready !== undefined) {
+      op.now(ready);
+      return;
+    }
+    if (this._error !== null) {
+      op.fail(broken(this._error));
+      return;
+    }
+    this._acceptLot.park(op);
   }
 
-  /** @internal */
-  _connect(frame: Frame, host: string, port: number): Promise<void> {
-    const cancelled = cancelledIn(frame);
-    if (cancelled !== null) return cancelled;
+  /** @internal The body of `connect()`. */
+  _connect(op: Operation<void>, host: string, port: number): void {
+    if (op.failIfCancelled()) return;
     const raw = this.raw as net.Socket;
-    const w = new Waiter<void>(frame._task, frame._scope, "AsyncSocket.connect");
+    op.parkHere();
     const onConnect = (): void => {
       raw.off("error", onError);
-      w._wake(undefined);
+      op.wake(undefined);
     };
     const onError = (err: unknown): void => {
       raw.off("connect", onConnect);
-      w._fail(err);
+      op.fail(err);
     };
     raw.once("connect", onConnect);
     raw.once("error", onError);
-    w._onCancel = () => {
+    op.onCancel = () => {
       raw.off("connect", onConnect);
       raw.off("error", onError);
       this.close();
     };
     raw.connect(port, host);
-    return w.promise;
   }
 }
 
-function sendBytes(frame: Frame, s: AsyncSocket, data: Uint8Array): Promise<void> {
-  return s._send(frame, data);
+function sendBytes(op: Operation<void>, s: AsyncSocket, data: Uint8Array): void {
+  s._send(op, data);
 }
 
-function receiveBytes(frame: Frame, s: AsyncSocket, max: number): Promise<Uint8Array> {
-  return s._receive(frame, max);
+function receiveBytes(op: Operation<Uint8Array>, s: AsyncSocket, max: number): void {
+  s._receive(op, max);
 }
 
-function sendEof(frame: Frame, s: AsyncSocket): Promise<void> {
-  return s._sendEof(frame);
+function sendEof(op: Operation<void>, s: AsyncSocket): void {
+  s._sendEof(op);
 }
 
-function acceptConn(frame: Frame, s: AsyncSocket): Promise<AsyncSocket> {
-  return s._accept(frame);
+function acceptConn(op: Operation<AsyncSocket>, s: AsyncSocket): void {
+  s._accept(op);
 }
 
 function connectTo(
-  frame: Frame,
+  op: Operation<void>,
   s: AsyncSocket,
   [host, port]: readonly [string, number],
-): Promise<void> {
-  return s._connect(frame, host, port);
+): void {
+  s._connect(op, host, port);
 }
 
 /**

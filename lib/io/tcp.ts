@@ -16,20 +16,21 @@
 import * as dns from "node:dns";
 import * as net from "node:net";
 import { cancellable } from "../cancellable";
-import { activeFrame, type Frame } from "../core/context";
-import { TaskStatus } from "../core/nursery";
-import { inFrame, operation } from "../core/operation";
-import { checkDuration, checkFunction, checkOptions, describe } from "../core/validate";
+import {
+  TaskStatus,
+  checkDuration,
+  checkFunction,
+  checkOptions,
+  compound,
+  currentFrame,
+  describe,
+  type Frame,
+} from "../core";
 import { MultiError, isCancelled } from "../errors";
 import { withNursery } from "../nursery";
 import { Event } from "../sync/event";
 import { moveOnAfter } from "../timeouts";
 import { AsyncSocket, checkPort } from "./socket";
-
-// Bodies built from other giambio calls run in the frame that created the operation.
-const openStream = inFrame(openStreamIn);
-const listenOn = inFrame(listenOnIn);
-const serveOn = inFrame(serveOnIn);
 
 /** One resolved address, as `dns.promises.lookup(host, { all: true })` returns them. */
 export interface ResolvedAddress {
@@ -193,9 +194,9 @@ export function openTcpStream(
   checkFunction(lookup, "options.lookup");
   const connect = options?.connect ?? netConnect;
   checkFunction(connect, "options.connect");
-  return operation(
+  return compound(
     "openTcpStream",
-    activeFrame("openTcpStream"),
+    currentFrame("openTcpStream"),
     openStream,
     [host, port] as const,
     {
@@ -206,7 +207,7 @@ export function openTcpStream(
   );
 }
 
-async function openStreamIn(
+async function openStream(
   _frame: Frame,
   [host, port]: readonly [string, number],
   o: {
@@ -285,13 +286,13 @@ export function listenTcp(
     throw new TypeError(`Expected \`host\` to be a string, got ${describe(host)}`);
   }
   checkOptions(options, "options");
-  return operation("listenTcp", activeFrame("listenTcp"), listenOn, port, {
+  return compound("listenTcp", currentFrame("listenTcp"), listenOn, port, {
     host,
     backlog: options?.backlog,
   });
 }
 
-async function listenOnIn(
+async function listenOn(
   _frame: Frame,
   port: number,
   o: { host: string | undefined; backlog: number | undefined },
@@ -340,11 +341,11 @@ export function serveTcp(...args: unknown[]): Promise<never> {
   checkFunction(handler, "handler");
   checkPort(port);
   checkOptions(options, "options");
-  const frame = activeFrame("serveTcp");
-  return operation("serveTcp", frame, serveOn, { handler, status }, { port, options });
+  const frame = currentFrame("serveTcp");
+  return compound("serveTcp", frame, serveOn, { handler, status }, { port, options });
 }
 
-async function serveOnIn(
+async function serveOn(
   _frame: Frame,
   { handler, status }: { handler: ConnectionHandler; status: TaskStatus<net.AddressInfo> | null },
   { port, options }: { port: number; options: ListenOptions | undefined },

@@ -6,10 +6,15 @@
 import * as net from "node:net";
 import * as tls from "node:tls";
 import { cancellable } from "../cancellable";
-import { activeFrame, type Frame } from "../core/context";
-import { TaskStatus } from "../core/nursery";
-import { inFrame, operation } from "../core/operation";
-import { checkFunction, checkOptions, describe } from "../core/validate";
+import {
+  TaskStatus,
+  checkFunction,
+  checkOptions,
+  compound,
+  currentFrame,
+  describe,
+  type Frame,
+} from "../core";
 import { AsyncSocket, checkPort } from "./socket";
 import {
   connectHappy,
@@ -47,16 +52,13 @@ export function openTlsStream(
   checkPort(port);
   checkOptions(tlsOptions, "tlsOptions");
   checkOptions(options, "options");
-  return operation("openTlsStream", activeFrame("openTlsStream"), openTls, [host, port] as const, {
+  return compound("openTlsStream", currentFrame("openTlsStream"), openTls, [host, port] as const, {
     tlsOptions: tlsOptions ?? {},
     options: options ?? {},
   });
 }
 
-const openTls = inFrame(openTlsIn);
-const serveTlsOn = inFrame(serveTlsOnIn);
-
-async function openTlsIn(
+async function openTls(
   _frame: Frame,
   [host, port]: readonly [string, number],
   { tlsOptions, options }: { tlsOptions: tls.ConnectionOptions; options: OpenTcpStreamOptions },
@@ -143,9 +145,9 @@ export function serveTls(...args: unknown[]): Promise<never> {
     );
   }
   checkOptions(options, "options");
-  return operation(
+  return compound(
     "serveTls",
-    activeFrame("serveTls"),
+    currentFrame("serveTls"),
     serveTlsOn,
     { handler, status },
     {
@@ -156,7 +158,7 @@ export function serveTls(...args: unknown[]): Promise<never> {
   );
 }
 
-async function serveTlsOnIn(
+async function serveTlsOn(
   _frame: Frame,
   { handler, status }: { handler: ConnectionHandler; status: TaskStatus<net.AddressInfo> | null },
   {

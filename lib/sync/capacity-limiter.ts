@@ -3,12 +3,18 @@
  *
  * @module
  */
-import { activeFrame, type Frame } from "../core/context";
-import { operation } from "../core/operation";
-import { ParkingLot } from "../core/parking-lot";
-import { checkInteger, describe } from "../core/validate";
+import {
+  ParkingLot,
+  checkInteger,
+  compound,
+  currentFrame,
+  describe,
+  frameTask,
+  operation,
+  type Frame,
+  type Operation,
+} from "../core";
 import { WouldBlock } from "../errors";
-import { cancelledIn, yieldShielded } from "../sleep";
 import { held, type Held } from "./hold";
 
 /** What {@link CapacityLimiter.statistics} reports. */
@@ -82,8 +88,14 @@ export class CapacityLimiter {
 
   /** Takes a token for the calling task, waiting until one is free. */
   acquire(): Promise<void> {
-    const frame = activeFrame("CapacityLimiter.acquire");
-    return operation("CapacityLimiter.acquire", frame, acquireFor, this, frame._task);
+    const frame = currentFrame("CapacityLimiter.acquire");
+    return operation(
+      "CapacityLimiter.acquire",
+      frame,
+      acquireFor,
+      this,
+      frameTask(frame),
+    );
   }
 
   /**
@@ -92,13 +104,19 @@ export class CapacityLimiter {
    * @throws an `Error` if `borrower` already holds a token; `Cancelled` when cancelled first
    */
   acquireOnBehalfOf(borrower: unknown): Promise<void> {
-    const frame = activeFrame("CapacityLimiter.acquireOnBehalfOf");
-    return operation("CapacityLimiter.acquireOnBehalfOf", frame, acquireFor, this, borrower);
+    const frame = currentFrame("CapacityLimiter.acquireOnBehalfOf");
+    return operation(
+      "CapacityLimiter.acquireOnBehalfOf",
+      frame,
+      acquireFor,
+      this,
+      borrower,
+    );
   }
 
   /** Takes a token for the calling task at once. @throws `WouldBlock` if none is free */
   acquireNoWait(): void {
-    this.acquireOnBehalfOfNoWait(activeFrame("CapacityLimiter.acquireNoWait")._task);
+    this.acquireOnBehalfOfNoWait(frameTask(currentFrame("CapacityLimiter.acquireNoWait")));
   }
 
   /** Takes a token for `borrower` at once. @throws `WouldBlock` if none is free */
@@ -112,7 +130,7 @@ export class CapacityLimiter {
 
   /** Gives back the calling task's token. Not a checkpoint. */
   release(): void {
-    this.releaseOnBehalfOf(activeFrame("CapacityLimiter.release")._task);
+    this.releaseOnBehalfOf(frameTask(currentFrame("CapacityLimiter.release")));
   }
 
   /**
@@ -132,8 +150,8 @@ export class CapacityLimiter {
 
   /** Acquires a token for the calling task; disposing the handle releases it. A checkpoint. */
   hold(): Promise<Held> {
-    const frame = activeFrame("CapacityLimiter.hold");
-    return operation("CapacityLimiter.hold", frame, holdToken, this, frame._task);
+    const frame = currentFrame("CapacityLimiter.hold");
+    return compound("CapacityLimiter.hold", frame, holdToken, this, frameTask(frame));
   }
 
   /** `borrowedTokens`, `totalTokens`, `borrowers` and `tasksWaiting`. */
@@ -162,31 +180,26 @@ export class CapacityLimiter {
   }
 
   /** @internal */
-  _acquire(frame: Frame, borrower: unknown): Promise<void> {
-    const cancelled = cancelledIn(frame);
-    if (cancelled !== null) return cancelled;
-    try {
-      this._checkBorrower(borrower);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    if (this._waiting.has(borrower)) return Promise.reject(dup(borrower));
+  _acquire(op: Operation<void>, borrower: unknown): void {
+    if (op.failIfCancelled()) return;
+    this._checkBorrower(borrower);
+    if (this._waiting.has(borrower)) throw dup(borrower);
     if (this._borrowers.size < this._total && this._lot.size === 0) {
       this._borrowers.add(borrower);
-      return yieldShielded(frame);
+      op.now(undefined);
+      return;
     }
-    const w = this._lot.park<void>(frame, "CapacityLimiter.acquire", borrower);
+    this._lot.park(op, borrower);
     this._waiting.add(borrower);
-    w._cleanup = () => this._waiting.delete(borrower);
-    return w.promise;
+    op.cleanup = () => this._waiting.delete(borrower);
   }
 
   private _wakeWaiters(): void {
     while (this._borrowers.size < this._total) {
       const next = this._lot.shift();
       if (next === null) return;
-      this._borrowers.add(next._data);
-      next._wake(undefined);
+      this._borrowers.add(next.data);
+      next.wake(undefined);
     }
   }
 }
@@ -208,12 +221,12 @@ function describeBorrower(borrower: unknown): string {
     : `borrower ${describe(borrower)}`;
 }
 
-function acquireFor(frame: Frame, limiter: CapacityLimiter, borrower: unknown): Promise<void> {
-  return limiter._acquire(frame, borrower);
+function acquireFor(op: Operation<void>, limiter: CapacityLimiter, borrower: unknown): void {
+  limiter._acquire(op, borrower);
 }
 
 async function holdToken(frame: Frame, limiter: CapacityLimiter, borrower: unknown): Promise<Held> {
-  await limiter._acquire(frame, borrower);
+  await operation("CapacityLimiter.hold", frame, acquireFor, limiter, borrower);
   // Idempotent, and quiet if the token was already given back by hand.
   return held(() => {
     if (limiter._holds(borrower)) limiter.releaseOnBehalfOf(borrower);

@@ -3,12 +3,18 @@
  *
  * @module
  */
-import { activeFrame, type Frame } from "../core/context";
-import { operation } from "../core/operation";
-import { ParkingLot } from "../core/parking-lot";
-import { checkInteger, describe } from "../core/validate";
-import { cancelledIn } from "../sleep";
-import { Lock, type LockStatistics } from "./lock";
+import {
+  ParkingLot,
+  checkInteger,
+  compound,
+  currentFrame,
+  describe,
+  frameTask,
+  operation,
+  type Frame,
+  type Operation,
+} from "../core";
+import { Lock, acquireLock, type LockStatistics } from "./lock";
 import type { Held } from "./hold";
 
 /** What {@link Condition.statistics} reports. */
@@ -85,14 +91,14 @@ export class Condition {
    *   (after taking the lock back)
    */
   wait(): Promise<void> {
-    const frame = activeFrame("Condition.wait");
-    if (this.lock._owner !== frame._task) {
+    const frame = currentFrame("Condition.wait");
+    if (this.lock._owner !== frameTask(frame)) {
       throw new Error(
         "Condition.wait() was called by a task that does not hold the condition's lock: " +
           "acquire it first",
       );
     }
-    return operation("Condition.wait", frame, waitCondition, this, this._lot);
+    return compound("Condition.wait", frame, waitCondition, this, this._lot);
   }
 
   /**
@@ -106,14 +112,14 @@ export class Condition {
     for (let i = 0; i < n; i++) {
       const w = this._lot.shift();
       if (w === null) break;
-      w._wake(undefined);
+      w.wake(undefined);
     }
   }
 
   /** Wakes every task blocked in `wait()`. Not a checkpoint. */
   notifyAll(): void {
     this._checkHeld("notifyAll");
-    for (let w = this._lot.shift(); w !== null; w = this._lot.shift()) w._wake(undefined);
+    for (let w = this._lot.shift(); w !== null; w = this._lot.shift()) w.wake(undefined);
   }
 
   /** `tasksWaiting` and `lockStatistics`. */
@@ -122,7 +128,7 @@ export class Condition {
   }
 
   private _checkHeld(op: string): void {
-    const task = activeFrame(`Condition.${op}`)._task;
+    const task = frameTask(currentFrame(`Condition.${op}`));
     if (this.lock._owner !== task) {
       throw new Error(
         `Condition.${op}() was called by a task that does not hold the condition's lock: ` +
@@ -134,17 +140,21 @@ export class Condition {
 
 async function waitCondition(frame: Frame, cond: Condition, lot: ParkingLot): Promise<void> {
   const lock = cond.lock;
-  if (lock._owner !== frame._task) {
+  const task = frameTask(frame);
+  if (lock._owner !== task) {
     throw new Error("Condition.wait() was awaited by a task that no longer holds the lock");
   }
-  const cancelled = cancelledIn(frame);
-  if (cancelled !== null) return cancelled;
-  const w = lot.park<void>(frame, "Condition.wait");
-  lock._handOff();
   try {
-    await w.promise;
+    await operation("Condition.wait", frame, parkReleasing, lot, lock);
   } finally {
     // Always take the lock back, cancelled or not: the caller holds it when wait() ends.
-    await lock._acquire(frame, false);
+    if (lock._owner !== task) await operation("Condition.wait", frame, acquireLock, lock, false);
   }
+}
+
+/** Parks in the condition's queue and releases the lock (not if already cancelled). */
+function parkReleasing(op: Operation<void>, lot: ParkingLot, lock: Lock): void {
+  if (op.failIfCancelled()) return;
+  lot.park(op);
+  lock._handOff();
 }

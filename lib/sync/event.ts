@@ -3,11 +3,7 @@
  *
  * @module
  */
-import type { Frame } from "../core/context";
-import { activeFrame } from "../core/context";
-import { operation } from "../core/operation";
-import { ParkingLot } from "../core/parking-lot";
-import { cancelledIn, yieldShielded } from "../sleep";
+import { ParkingLot, currentFrame, operation, type Operation } from "../core";
 
 /** What {@link Event.statistics} reports. */
 export interface EventStatistics {
@@ -40,7 +36,7 @@ export class Event {
   set(): void {
     if (this._set) return;
     this._set = true;
-    for (let w = this._lot.shift(); w !== null; w = this._lot.shift()) w._wake(undefined);
+    for (let w = this._lot.shift(); w !== null; w = this._lot.shift()) w.wake(undefined);
   }
 
   /** Whether `set()` has been called. */
@@ -54,7 +50,13 @@ export class Event {
    * @throws `Cancelled` when cancelled first
    */
   wait(): Promise<void> {
-    return operation("Event.wait", activeFrame("Event.wait"), waitEvent, this._lot, this);
+    return operation(
+      "Event.wait",
+      currentFrame("Event.wait"),
+      waitEvent,
+      this._lot,
+      this,
+    );
   }
 
   /** `tasksWaiting`: how many tasks are blocked in `wait()`. */
@@ -68,9 +70,8 @@ export class Event {
   }
 }
 
-function waitEvent(frame: Frame, lot: ParkingLot, event: Event): Promise<void> {
-  const cancelled = cancelledIn(frame);
-  if (cancelled !== null) return cancelled;
-  if (event._isSet) return yieldShielded(frame);
-  return lot.park<void>(frame, "Event.wait").promise;
+function waitEvent(op: Operation<void>, lot: ParkingLot, event: Event): void {
+  if (op.failIfCancelled()) return;
+  if (event._isSet) op.now(undefined);
+  else lot.park(op);
 }

@@ -3,12 +3,17 @@
  *
  * @module
  */
-import { activeFrame, type Frame } from "../core/context";
-import { operation } from "../core/operation";
-import { ParkingLot } from "../core/parking-lot";
-import type { Task } from "../core/task";
+import {
+  ParkingLot,
+  compound,
+  currentFrame,
+  frameTask,
+  operation,
+  type Frame,
+  type Operation,
+  type Task,
+} from "../core";
 import { WouldBlock } from "../errors";
-import { cancelledIn, yieldShielded } from "../sleep";
 import { held, type Held } from "./hold";
 
 /** What {@link Lock.statistics} reports. */
@@ -51,7 +56,13 @@ export class Lock {
    * @throws `Cancelled` when cancelled first; an `Error` if the task already holds it
    */
   acquire(): Promise<void> {
-    return operation("Lock.acquire", activeFrame("Lock.acquire"), acquireLock, this, true);
+    return operation(
+      "Lock.acquire",
+      currentFrame("Lock.acquire"),
+      acquireLock,
+      this,
+      true,
+    );
   }
 
   /**
@@ -60,7 +71,7 @@ export class Lock {
    * @throws `WouldBlock` if another task holds it, or other tasks are waiting for it
    */
   acquireNoWait(): void {
-    const task = activeFrame("Lock.acquireNoWait")._task;
+    const task = frameTask(currentFrame("Lock.acquireNoWait"));
     this._checkReentry(task);
     if (this._owner !== null || this._lot.size > 0) throw new WouldBlock("The lock is held");
     this._owner = task;
@@ -73,7 +84,7 @@ export class Lock {
    * @throws an `Error` if the calling task does not hold the lock
    */
   release(): void {
-    const task = activeFrame("Lock.release")._task;
+    const task = frameTask(currentFrame("Lock.release"));
     if (this._owner !== task) {
       throw new Error(
         `Lock.release() was called by task ${JSON.stringify(task.name)}, which does not hold ` +
@@ -93,7 +104,7 @@ export class Lock {
    * `await using _ = await lock.hold()`. A checkpoint, like `acquire()`.
    */
   hold(): Promise<Held> {
-    return operation("Lock.hold", activeFrame("Lock.hold"), holdLock, this, undefined);
+    return compound("Lock.hold", currentFrame("Lock.hold"), holdLock, this, undefined);
   }
 
   /** `locked`, `owner` and `tasksWaiting`. */
@@ -108,7 +119,7 @@ export class Lock {
       this._owner = null;
     } else {
       this._owner = next._task;
-      next._wake(undefined);
+      next.wake(undefined);
     }
   }
 
@@ -123,31 +134,26 @@ export class Lock {
   }
 
   /** @internal `acquire()`, for the lock's owner-to-be: `cancellable` false re-acquires. */
-  _acquire(frame: Frame, cancellable: boolean): Promise<void> {
-    if (cancellable) {
-      const cancelled = cancelledIn(frame);
-      if (cancelled !== null) return cancelled;
-    }
-    try {
-      this._checkReentry(frame._task);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+  _acquire(op: Operation<void>, cancellable: boolean): void {
+    if (cancellable && op.failIfCancelled()) return;
+    this._checkReentry(op.task);
     if (this._owner === null && this._lot.size === 0) {
-      this._owner = frame._task;
-      return yieldShielded(frame);
+      this._owner = op.task;
+      op.now(undefined);
+      return;
     }
-    return this._lot.park<void>(frame, "Lock.acquire", undefined, cancellable).promise;
+    this._lot.park(op, undefined, cancellable);
   }
 }
 
-function acquireLock(frame: Frame, lock: Lock, cancellable: boolean): Promise<void> {
-  return lock._acquire(frame, cancellable);
+/** The body of `acquire()` (`cancellable` false re-acquires after a condition wait). */
+export function acquireLock(op: Operation<void>, lock: Lock, cancellable: boolean): void {
+  lock._acquire(op, cancellable);
 }
 
 async function holdLock(frame: Frame, lock: Lock): Promise<Held> {
-  await lock._acquire(frame, true);
-  const task = frame._task;
+  await operation("Lock.hold", frame, acquireLock, lock, true);
+  const task = frameTask(frame);
   return held(() => {
     if (lock._owner === task) lock._handOff();
   });

@@ -3,12 +3,17 @@
  *
  * @module
  */
-import { activeFrame, type Frame } from "../core/context";
-import { operation } from "../core/operation";
-import { ParkingLot } from "../core/parking-lot";
-import { checkInteger, describe } from "../core/validate";
+import {
+  ParkingLot,
+  compound,
+  currentFrame,
+  operation,
+  type Frame,
+  type Operation,
+  checkInteger,
+  describe,
+} from "../core";
 import { WouldBlock } from "../errors";
-import { cancelledIn, yieldShielded } from "../sleep";
 import { held, type Held } from "./hold";
 
 /** What {@link Semaphore.statistics} reports. */
@@ -78,7 +83,7 @@ export class Semaphore {
   acquire(): Promise<void> {
     return operation(
       "Semaphore.acquire",
-      activeFrame("Semaphore.acquire"),
+      currentFrame("Semaphore.acquire"),
       acquireSem,
       this,
       undefined,
@@ -103,7 +108,7 @@ export class Semaphore {
   release(): void {
     const next = this._lot.shift();
     if (next !== null) {
-      next._wake(undefined);
+      next.wake(undefined);
       return;
     }
     if (this._value >= this._max) {
@@ -117,7 +122,7 @@ export class Semaphore {
 
   /** Acquires a permit and returns a handle that releases it when disposed. A checkpoint. */
   hold(): Promise<Held> {
-    return operation("Semaphore.hold", activeFrame("Semaphore.hold"), holdSem, this, undefined);
+    return compound("Semaphore.hold", currentFrame("Semaphore.hold"), holdSem, this, undefined);
   }
 
   /** `value`, `max` and `tasksWaiting`. */
@@ -126,22 +131,22 @@ export class Semaphore {
   }
 
   /** @internal */
-  _acquire(frame: Frame): Promise<void> {
-    const cancelled = cancelledIn(frame);
-    if (cancelled !== null) return cancelled;
+  _acquire(op: Operation<void>): void {
+    if (op.failIfCancelled()) return;
     if (this._value > 0 && this._lot.size === 0) {
       this._value--;
-      return yieldShielded(frame);
+      op.now(undefined);
+    } else {
+      this._lot.park(op);
     }
-    return this._lot.park<void>(frame, "Semaphore.acquire").promise;
   }
 }
 
-function acquireSem(frame: Frame, sem: Semaphore): Promise<void> {
-  return sem._acquire(frame);
+function acquireSem(op: Operation<void>, sem: Semaphore): void {
+  sem._acquire(op);
 }
 
-async function holdSem(frame: Frame, sem: Semaphore): Promise<Held> {
-  await sem._acquire(frame);
+async function holdSem(_frame: Frame, sem: Semaphore): Promise<Held> {
+  await sem.acquire();
   return held(() => sem.release());
 }

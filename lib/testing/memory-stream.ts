@@ -4,15 +4,11 @@
  *
  * @module
  */
-import { activeFrame, type Frame } from "../core/context";
-import { operation } from "../core/operation";
-import { checkInteger } from "../core/validate";
-import { Waiter } from "../core/waiter";
+import { checkInteger, currentFrame, operation, type Operation } from "../core";
 import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../errors";
 import { checkBytes, checkMaxBytes } from "../io/socket";
 import { Incoming } from "../io/incoming";
 import type { Stream } from "../io/stream";
-import { cancelledIn, yieldShielded } from "../sleep";
 
 const DEFAULT_MAX = 65536;
 
@@ -32,21 +28,25 @@ const DEFAULT_MAX = 65536;
 export class MemoryStream implements Stream {
   /** @internal */ _peer!: MemoryStream;
   /** @internal What the peer sent and this end has not received yet. */
-  readonly _in = new Incoming("MemoryStream.receive", "stream", () => this._wakePeerSender());
+  readonly _in = new Incoming("stream", () => this._wakePeerSender());
+  /** @internal */
   private _closed = false;
+  /** @internal */
   private _eofSent = false;
-  private _sender: Waiter<void> | null = null;
+  /** @internal The `sendAll` parked until the peer's queue drains to the limit, if any. */
+  private _sender: Operation<void> | null = null;
+  /** @internal */
   private _sending = false;
 
   /** @internal */
-  constructor(private readonly _limit: number) {}
+  constructor(/** @internal */ private readonly _limit: number) {}
 
   /** @inheritDoc Stream.sendAll */
   sendAll(data: Uint8Array): Promise<void> {
     checkBytes(data);
     return operation(
       "MemoryStream.sendAll",
-      activeFrame("MemoryStream.sendAll"),
+      currentFrame("MemoryStream.sendAll"),
       sendTo,
       this,
       data,
@@ -58,7 +58,7 @@ export class MemoryStream implements Stream {
     checkMaxBytes(maxBytes);
     return operation(
       "MemoryStream.receive",
-      activeFrame("MemoryStream.receive"),
+      currentFrame("MemoryStream.receive"),
       receiveFrom,
       this,
       maxBytes,
@@ -69,7 +69,7 @@ export class MemoryStream implements Stream {
   sendEof(): Promise<void> {
     return operation(
       "MemoryStream.sendEof",
-      activeFrame("MemoryStream.sendEof"),
+      currentFrame("MemoryStream.sendEof"),
       eofTo,
       this,
       undefined,
@@ -84,7 +84,7 @@ export class MemoryStream implements Stream {
     this._in.fail(err, true);
     const s = this._sender;
     this._sender = null;
-    s?._fail(err);
+    s?.fail(err);
     this._peer._peerGone();
   }
 
@@ -99,7 +99,7 @@ export class MemoryStream implements Stream {
     this._deliverEof();
     const s = this._sender;
     this._sender = null;
-    s?._fail(new BrokenResourceError("The other end of the stream was closed"));
+    s?.fail(new BrokenResourceError("The other end of the stream was closed"));
   }
 
   /** @internal */
@@ -112,74 +112,82 @@ export class MemoryStream implements Stream {
     this._in.end();
   }
 
-  /** The peer's sendAll waits for this end's queue to drain to its limit. */
+  /** @internal The peer's sendAll waits for this end's queue to drain to its limit. */
   private _wakePeerSender(): void {
     const s = this._peer._sender;
     if (s !== null && this._in.buffered <= this._peer._limit) {
       this._peer._sender = null;
-      s._wake(undefined);
+      s.wake(undefined);
     }
   }
 
-  /** @internal */
-  _send(frame: Frame, data: Uint8Array): Promise<void> {
-    const cancelled = cancelledIn(frame);
-    if (cancelled !== null) return cancelled;
+  /** @internal The body of `sendAll()`. */
+  _send(op: Operation<void>, data: Uint8Array): void {
+    if (op.failIfCancelled()) return;
     if (this._closed || this._eofSent) {
-      return Promise.reject(
+      op.fail(
         new ClosedResourceError(this._closed ? "The stream was closed" : "sendEof() was called"),
       );
+      return;
     }
-    if (this._peer._closed)
-      return Promise.reject(new BrokenResourceError("The other end of the stream was closed"));
-    if (this._sending)
-      return Promise.reject(
-        new BusyResourceError("Another task is already sending on this stream"),
-      );
+    if (this._peer._closed) {
+      op.fail(new BrokenResourceError("The other end of the stream was closed"));
+      return;
+    }
+    if (this._sending) {
+      op.fail(new BusyResourceError("Another task is already sending on this stream"));
+      return;
+    }
     const peer = this._peer;
     peer._deliver(data);
-    if (peer._in.buffered <= this._limit) return yieldShielded(frame);
-    this._sending = true;
-    const w = new Waiter<void>(frame._task, frame._scope, "MemoryStream.sendAll");
-    this._sender = w;
-    w._cleanup = () => {
-      this._sending = false;
-      if (this._sender === w) this._sender = null;
-    };
-    return w.promise;
-  }
-
-  /** @internal */
-  _receive(frame: Frame, max: number): Promise<Uint8Array> {
-    if (this._closed && !frame._scope._cancelled) {
-      return Promise.reject(new ClosedResourceError("The stream was closed"));
+    if (peer._in.buffered <= this._limit) {
+      op.now(undefined);
+      return;
     }
-    return this._in.receive(frame, max, null);
+    this._sending = true;
+    op.parkHere();
+    this._sender = op;
+    op.cleanup = () => {
+      this._sending = false;
+      if (this._sender === op) this._sender = null;
+    };
   }
 
-  /** @internal */
-  _sendEof(frame: Frame): Promise<void> {
-    const cancelled = cancelledIn(frame);
-    if (cancelled !== null) return cancelled;
-    if (this._closed) return Promise.reject(new ClosedResourceError("The stream was closed"));
+  /** @internal The body of `receive()`. */
+  _receive(op: Operation<Uint8Array>, max: number): void {
+    if (op.failIfCancelled()) return;
+    if (this._closed) {
+      op.fail(new ClosedResourceError("The stream was closed"));
+      return;
+    }
+    this._in.receive(op, max, null);
+  }
+
+  /** @internal The body of `sendEof()`. */
+  _sendEof(op: Operation<void>): void {
+    if (op.failIfCancelled()) return;
+    if (this._closed) {
+      op.fail(new ClosedResourceError("The stream was closed"));
+      return;
+    }
     if (!this._eofSent) {
       this._eofSent = true;
       this._peer._deliverEof();
     }
-    return yieldShielded(frame);
+    op.now(undefined);
   }
 }
 
-function sendTo(frame: Frame, s: MemoryStream, data: Uint8Array): Promise<void> {
-  return s._send(frame, data);
+function sendTo(op: Operation<void>, s: MemoryStream, data: Uint8Array): void {
+  s._send(op, data);
 }
 
-function receiveFrom(frame: Frame, s: MemoryStream, max: number): Promise<Uint8Array> {
-  return s._receive(frame, max);
+function receiveFrom(op: Operation<Uint8Array>, s: MemoryStream, max: number): void {
+  s._receive(op, max);
 }
 
-function eofTo(frame: Frame, s: MemoryStream): Promise<void> {
-  return s._sendEof(frame);
+function eofTo(op: Operation<void>, s: MemoryStream): void {
+  s._sendEof(op);
 }
 
 /**

@@ -3,8 +3,13 @@
  *
  * @module
  */
-import type { ClockListener, RunClock } from "../core/clock";
-import { checkDuration, checkOptions, describe } from "../core/validate";
+import {
+  checkDuration,
+  checkOptions,
+  describe,
+  type ClockListener,
+  type RunClock,
+} from "../core";
 
 /**
  * Options of {@link MockClock}.
@@ -47,7 +52,9 @@ export interface MockClockOptions {
 export class MockClock implements RunClock {
   /** @internal */ readonly virtual = true;
   /** @internal */ _autojump: number | false;
+  /** @internal */
   private _now: number;
+  /** @internal The runs using this clock. */
   private readonly _listeners = new Set<ClockListener>();
 
   constructor(options: MockClockOptions = {}) {

@@ -3,10 +3,7 @@
  *
  * @module
  */
-import { activeFrame, type Frame } from "../core/context";
-import { operation } from "../core/operation";
-import { checkDuration } from "../core/validate";
-import { Waiter } from "../core/waiter";
+import { checkDuration, currentFrame, operation, waitIdle, type Operation } from "../core";
 
 /**
  * Waits until every other task of the run is blocked, and has stayed blocked for `cushion`
@@ -44,14 +41,12 @@ import { Waiter } from "../core/waiter";
  */
 export function waitAllTasksBlocked(cushion = 0): Promise<void> {
   checkDuration(cushion, "cushion");
-  const frame = activeFrame("waitAllTasksBlocked");
-  return operation("waitAllTasksBlocked", frame, waitIdle, cushion, undefined);
+  const frame = currentFrame("waitAllTasksBlocked");
+  return operation("waitAllTasksBlocked", frame, waitBlocked, cushion, undefined);
 }
 
-function waitIdle(frame: Frame, cushion: number): Promise<void> {
-  const runner = frame._task._runner;
-  if (frame._scope._cancelled) return Promise.reject(runner._cancelError(frame));
-  const w = new Waiter<void>(frame._task, frame._scope, "waitAllTasksBlocked");
-  runner._waitIdle(w, cushion);
-  return w.promise;
+function waitBlocked(op: Operation<void>, cushion: number): void {
+  if (op.failIfCancelled()) return;
+  op.parkHere();
+  waitIdle(op, cushion);
 }

@@ -1,0 +1,23 @@
+/**
+ * What `giambio/testing` needs of a run and may not reach itself: parking an operation
+ * until the run is idle (`waitAllTasksBlocked`), and a snapshot of the run (`taskTree`).
+ *
+ * @internal
+ * @module
+ */
+import type { Frame } from "./context";
+import { describeRun, type TaskTree } from "./introspect";
+import type { Operation } from "./operation";
+
+/**
+ * Registers `op`, already parked, with its run's idleness: it is woken once every other
+ * task has stayed blocked for `cushion` real seconds (see idleness.ts).
+ */
+export function waitIdle(op: Operation<void>, cushion: number): void {
+  op.task._runner._waitIdle(op, cushion);
+}
+
+/** A snapshot of the tasks of the run the code in `frame` belongs to. */
+export function describeCurrentRun(frame: Frame): TaskTree {
+  return describeRun(frame._task._runner);
+}

@@ -152,14 +152,11 @@ describe("an operation never awaited", () => {
   it("names no line when the run does not record sites, and says how to get it", async () => {
     const [warning] = await expectWarning(
       () =>
-        giambio.runWith(
-          { handleSignals: false, recordSites: false },
-          async () => {
-            void giambio.sleep(2);
-            await giambio.checkpoint();
-            await giambio.sleep(0.001);
-          },
-        ),
+        giambio.runWith({ handleSignals: false, recordSites: false }, async () => {
+          void giambio.sleep(2);
+          await giambio.checkpoint();
+          await giambio.sleep(0.001);
+        }),
       "never awaited",
     );
     expect(warning?.message).toContain("recordSites");

@@ -106,6 +106,7 @@ export class Operation<T = unknown> extends Waiter<T> implements Promise<T> {
    * `Infinity` parks until cancelled.
    */
   parkUntil(deadline: number): void {
+    this._what = "sleep";
     this.parkHere();
     if (deadline !== Infinity) this._timer = this._task._runner._timers.add(deadline, this);
   }

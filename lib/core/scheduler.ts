@@ -75,7 +75,8 @@ export class Scheduler {
    * already cost a turn of the microtask queue); `false` when the event loop is due a turn.
    */
   continueNow(): boolean {
-    if (this.yielding) return false;
+    // Tasks already woken wait in the ready queue: a checkpoint goes behind them.
+    if (this.yielding || this.pending) return false;
     if ((++this.fastTick & 1023) !== 0 || !this.overBudget()) return true;
     this.yielding = true;
     return false;

@@ -89,13 +89,7 @@ export class CapacityLimiter {
   /** Takes a token for the calling task, waiting until one is free. */
   acquire(): Promise<void> {
     const frame = currentFrame("CapacityLimiter.acquire");
-    return operation(
-      "CapacityLimiter.acquire",
-      frame,
-      acquireFor,
-      this,
-      frameTask(frame),
-    );
+    return operation("CapacityLimiter.acquire", frame, acquireFor, this, frameTask(frame));
   }
 
   /**
@@ -105,13 +99,7 @@ export class CapacityLimiter {
    */
   acquireOnBehalfOf(borrower: unknown): Promise<void> {
     const frame = currentFrame("CapacityLimiter.acquireOnBehalfOf");
-    return operation(
-      "CapacityLimiter.acquireOnBehalfOf",
-      frame,
-      acquireFor,
-      this,
-      borrower,
-    );
+    return operation("CapacityLimiter.acquireOnBehalfOf", frame, acquireFor, this, borrower);
   }
 
   /** Takes a token for the calling task at once. @throws `WouldBlock` if none is free */

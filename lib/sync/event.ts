@@ -50,13 +50,7 @@ export class Event {
    * @throws `Cancelled` when cancelled first
    */
   wait(): Promise<void> {
-    return operation(
-      "Event.wait",
-      currentFrame("Event.wait"),
-      waitEvent,
-      this._lot,
-      this,
-    );
+    return operation("Event.wait", currentFrame("Event.wait"), waitEvent, this._lot, this);
   }
 
   /** `tasksWaiting`: how many tasks are blocked in `wait()`. */

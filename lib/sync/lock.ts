@@ -56,13 +56,7 @@ export class Lock {
    * @throws `Cancelled` when cancelled first; an `Error` if the task already holds it
    */
   acquire(): Promise<void> {
-    return operation(
-      "Lock.acquire",
-      currentFrame("Lock.acquire"),
-      acquireLock,
-      this,
-      true,
-    );
+    return operation("Lock.acquire", currentFrame("Lock.acquire"), acquireLock, this, true);
   }
 
   /**

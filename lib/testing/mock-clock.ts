@@ -3,13 +3,7 @@
  *
  * @module
  */
-import {
-  checkDuration,
-  checkOptions,
-  describe,
-  type ClockListener,
-  type RunClock,
-} from "../core";
+import { checkDuration, checkOptions, describe, type ClockListener, type RunClock } from "../core";
 
 /**
  * Options of {@link MockClock}.

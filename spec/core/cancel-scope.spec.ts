@@ -372,3 +372,18 @@ describe("moveOnAfter, moveOnAt, failAfter, failAt", () => {
     });
   });
 });
+
+describe("TooSlowError's message (SPEC §5)", () => {
+  it("says which timeout expired: failAfter's seconds, failAt's deadline", async () => {
+    await runMock(async () => {
+      const after = await outcome(giambio.failAfter(1.5, () => giambio.sleep(5)));
+      expect((after.error as Error).message).toBe(
+        "failAfter(1.5) expired: the operation did not finish within 1.5 seconds",
+      );
+      const at = await outcome(giambio.failAt(giambio.clock() + 2, () => giambio.sleepForever()));
+      expect((at.error as Error).message).toBe(
+        "failAt(3.5) expired: the operation did not finish by its deadline, 3.5 on the run's clock",
+      );
+    });
+  });
+});

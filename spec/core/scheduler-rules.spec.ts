@@ -8,19 +8,24 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import * as giambio from "giambio";
 import { MockClock } from "giambio/testing";
 import { Boom, outcome, runMock } from "../support/giambio";
+import { expectWarning } from "../support/warnings";
+
+/** One step of a loop: the operation it awaits, and what it does after. */
+interface Step {
+  yieldWith: () => Promise<unknown>;
+  after?: () => void;
+}
 
 /** Runs `steps` steps of each of the named loops and returns the order the steps ran in. */
-async function interleaving(
-  loops: Record<string, () => Promise<unknown>>,
-  steps: number,
-): Promise<string[]> {
+async function interleaving(loops: Record<string, Step>, steps: number): Promise<string[]> {
   const order: string[] = [];
   await giambio.withNursery(async (nursery) => {
-    for (const [name, yieldOnce] of Object.entries(loops)) {
+    for (const [name, { yieldWith, after }] of Object.entries(loops)) {
       nursery.spawn(async () => {
         for (let i = 0; i < steps; i++) {
           order.push(name);
-          await yieldOnce();
+          await yieldWith();
+          after?.();
         }
       });
     }
@@ -39,7 +44,10 @@ describe("fairness (SPEC §2)", () => {
   it("a loop of checkpoint() and a loop of sleep(0) take one step each in turn", async () => {
     await runMock(async () => {
       const order = await interleaving(
-        { checkpoint: () => giambio.checkpoint(), sleep0: () => giambio.sleep(0) },
+        {
+          checkpoint: { yieldWith: () => giambio.checkpoint() },
+          sleep0: { yieldWith: () => giambio.sleep(0) },
+        },
         50,
       );
       expectRoundRobin(order, ["checkpoint", "sleep0"]);
@@ -54,14 +62,11 @@ describe("fairness (SPEC §2)", () => {
       const lock = new giambio.Lock();
       const order = await interleaving(
         {
-          checkpoint: () => giambio.checkpoint(),
-          send: () => send.send(1),
-          event: () => event.wait(),
-          lock: async () => {
-            await lock.acquire();
-            lock.release();
-          },
-          sleep0: () => giambio.sleep(0),
+          checkpoint: { yieldWith: () => giambio.checkpoint() },
+          send: { yieldWith: () => send.send(1) },
+          event: { yieldWith: () => event.wait() },
+          lock: { yieldWith: () => lock.acquire(), after: () => lock.release() },
+          sleep0: { yieldWith: () => giambio.sleep(0) },
         },
         40,
       );
@@ -106,14 +111,22 @@ describe("a checkpoint that throws Cancelled (SPEC §2)", () => {
     },
   );
 
-  it("is lazy: a cancelled checkpoint() never awaited is no unhandled rejection", async () => {
-    await runMock(async () => {
-      await giambio.withCancelScope(async (scope) => {
-        scope.cancel();
-        void giambio.checkpoint();
-        void giambio.sleep(1);
-      });
-    });
+  it("is lazy: a cancelled checkpoint() never awaited is reported, and is no unhandled rejection", async () => {
+    const warnings = await expectWarning(
+      () =>
+        runMock(async () => {
+          await giambio.withCancelScope(async (scope) => {
+            scope.cancel();
+            void giambio.checkpoint();
+            void giambio.sleep(1);
+          });
+        }),
+      "never awaited",
+    );
+    expect(warnings.map((w) => w.message.split(" was")[0])).toEqual([
+      "giambio.checkpoint()",
+      "giambio.sleep()",
+    ]);
     await new Promise((r) => setImmediate(r));
   });
 });
@@ -222,7 +235,6 @@ describe("an error reported once per run (SPEC §3)", () => {
                 try {
                   await giambio.sleepForever();
                 } finally {
-                  // eslint-disable-next-line no-unsafe-finally
                   throw f;
                 }
               });

@@ -54,13 +54,13 @@ export class CancelScope implements TimerTarget, Linked<CancelScope> {
   /** @internal */ _parent: CancelScope | null;
   /** @internal */ readonly _runner: Runner;
   /** @internal Child scopes, in creation order. */
-  readonly _children = IntrusiveList.primary<CancelScope>();
+  readonly _children = new IntrusiveList<CancelScope>();
   /** @internal Links in the parent's child list. */
   _prev: CancelScope | null = null;
   /** @internal */ _next: CancelScope | null = null;
   /** @internal */ _list: IntrusiveList<CancelScope> | null = null;
   /** @internal Waits parked directly in this scope. */
-  readonly _waits = IntrusiveList.primary<Waiter>();
+  readonly _waits = new IntrusiveList<Waiter>();
   /** @internal */ _cancelCalled = false;
   /** @internal Effectively cancelled: own cancel, or an unshielded cancelled parent. */
   _cancelled: boolean;
@@ -224,7 +224,7 @@ export class CancelScope implements TimerTarget, Linked<CancelScope> {
     this._parent?._children.remove(this);
     const waits = this._waits;
     for (let w = waits.head; w !== null;) {
-      const next = waits.next(w);
+      const next = w._next;
       w._orphan(newCancelled(this._reason));
       w = next;
     }
@@ -282,7 +282,7 @@ function propagateCancel(root: CancelScope): void {
     }
     const waits = s._waits;
     for (let w = waits.head; w !== null;) {
-      const next = waits.next(w);
+      const next = w._next;
       w._cancel(cancelErrorFor(w._task, s));
       w = next;
     }

@@ -1,116 +1,157 @@
 /**
- * The one intrusive doubly-linked list of the kernel.
+ * The kernel's two list types: an intrusive doubly-linked list, and a FIFO queue of waits.
  *
- * Why intrusive: the kernel's lists (a scope's child scopes and parked waits, a nursery's
- * children, a parking lot's queue, a task's joiners, the run's operations not yet awaited)
- * must add, remove from the middle and test membership in O(1) with no allocation, because
- * they change on every spawn, park and wake. So the links live in the nodes themselves.
+ * Why intrusive: a cancel scope's child scopes and parked waits, and a nursery's children,
+ * change on every spawn, park and wake, and must add, remove from the middle and test
+ * membership in O(1) with no allocation. So the links live in the nodes themselves
+ * (`_prev`, `_next`, and `_list`, the list a node is in: membership is always the same
+ * test, `node._list === list`). The fields are named, never computed, so every access is
+ * a monomorphic property load.
  *
- * A node can sit in two lists at once (a parked wait is in its cancel scope's list and,
- * often, in a parking lot or a task's joiners), so nodes carry two sets of links: *primary*
- * (`_prev`, `_next`, `_list`) and *queue* (`_qPrev`, `_qNext`, `_queue`). A list is made
- * for one set, and membership is always the same test: the node's list field is the list.
+ * A parked wait is already linked into its scope's list; the queues it may also join (a
+ * parking lot, a task's joiners) are `WaitQueue`s: an array in arrival order with lazy
+ * removal. Removing from the middle (a cancelled wait) only unmarks the entry, which
+ * `shift()` then skips; the array is compacted once stale entries outnumber live ones, so
+ * a queue that only ever sees cancellations stays small.
  *
  * @internal
  * @module
  */
 
-/** The primary links of a node. */
+/** The links of a node of an {@link IntrusiveList}. */
 export interface Linked<N> {
   _prev: N | null;
   _next: N | null;
-  _list: IntrusiveList<N> | null;
+  _list: unknown;
 }
 
-/** The queue links of a node. */
-export interface QueueLinked<N> {
-  _qPrev: N | null;
-  _qNext: N | null;
-  _queue: IntrusiveList<N> | null;
-}
-
-type Links = { prev: string; next: string; list: string };
-const PRIMARY: Links = { prev: "_prev", next: "_next", list: "_list" };
-const QUEUE: Links = { prev: "_qPrev", next: "_qNext", list: "_queue" };
-
-type Node = Record<string, unknown>;
-
-/** An intrusive list over one set of links; FIFO order, O(1) everywhere. */
-export class IntrusiveList<N> {
+/** An intrusive doubly-linked list; FIFO order, O(1) everywhere. */
+export class IntrusiveList<N extends Linked<N>> {
   /** The first node, or `null`. */
   head: N | null = null;
   /** The last node, or `null`. */
   tail: N | null = null;
   /** How many nodes are linked. */
   size = 0;
-  private readonly p: string;
-  private readonly n: string;
-  private readonly l: string;
-
-  private constructor(links: Links) {
-    this.p = links.prev;
-    this.n = links.next;
-    this.l = links.list;
-  }
-
-  /** A list through the nodes' primary links. */
-  static primary<N extends Linked<N>>(): IntrusiveList<N> {
-    return new IntrusiveList<N>(PRIMARY);
-  }
-
-  /** A list through the nodes' queue links. */
-  static queue<N extends QueueLinked<N>>(): IntrusiveList<N> {
-    return new IntrusiveList<N>(QUEUE);
-  }
 
   /** Whether `node` is in this list. */
   has(node: N): boolean {
-    return (node as Node)[this.l] === this;
+    return node._list === this;
   }
 
-  /** Appends `node` (which must not be in a list of this kind). */
+  /** Appends `node` (which must not be in a list). */
   push(node: N): void {
-    const x = node as Node;
     const tail = this.tail;
-    x[this.p] = tail;
-    x[this.n] = null;
-    x[this.l] = this;
+    node._prev = tail;
+    node._next = null;
+    node._list = this;
     if (tail === null) this.head = node;
-    else (tail as Node)[this.n] = node;
+    else tail._next = node;
     this.tail = node;
     this.size++;
   }
 
   /** Unlinks `node`; does nothing if it is not in this list. */
   remove(node: N): void {
-    const x = node as Node;
-    if (x[this.l] !== this) return;
-    const prev = x[this.p] as N | null;
-    const next = x[this.n] as N | null;
+    if (node._list !== this) return;
+    const prev = node._prev;
+    const next = node._next;
     if (prev === null) this.head = next;
-    else (prev as Node)[this.n] = next;
+    else prev._next = next;
     if (next === null) this.tail = prev;
-    else (next as Node)[this.p] = prev;
-    x[this.p] = x[this.n] = x[this.l] = null;
+    else next._prev = prev;
+    node._prev = node._next = null;
+    node._list = null;
     this.size--;
-  }
-
-  /** Removes and returns the first node, or `null`. */
-  shift(): N | null {
-    const head = this.head;
-    if (head !== null) this.remove(head);
-    return head;
-  }
-
-  /** The node after `node` in this list. */
-  next(node: N): N | null {
-    return (node as Node)[this.n] as N | null;
   }
 
   /** Every node, in order (a snapshot: safe to change the list while using it). */
   toArray(): N[] {
     const out: N[] = [];
-    for (let x = this.head; x !== null; x = (x as Node)[this.n] as N | null) out.push(x);
+    for (let x = this.head; x !== null; x = x._next) out.push(x);
     return out;
+  }
+}
+
+/** What a {@link WaitQueue} holds: it records which queue it is in. */
+export interface Queued {
+  _queue: unknown;
+}
+
+/** A FIFO queue of waits with O(1) removal from the middle (see the module comment). */
+export class WaitQueue<N extends Queued> {
+  private items: (N | null)[] = [];
+  private head = 0;
+  private tail = 0;
+  /** How many waits are queued. */
+  size = 0;
+
+  /** Appends `node`. */
+  push(node: N): void {
+    node._queue = this;
+    this.items[this.tail++] = node;
+    this.size++;
+  }
+
+  /** Takes `node` out of the queue; does nothing if it is not in it. */
+  remove(node: N): void {
+    if (node._queue !== this) return;
+    node._queue = null;
+    this.size--;
+    if (this.size === 0) this.reset();
+    else {
+      const stale = this.tail - this.head - this.size;
+      if (stale > 32 && stale > this.size) this.compact();
+    }
+  }
+
+  /** Removes and returns the first node, or `null`. */
+  shift(): N | null {
+    if (this.size === 0) return null;
+    const items = this.items;
+    while (this.head < this.tail) {
+      const node = items[this.head] as N | null;
+      items[this.head++] = null;
+      if (node !== null && node._queue === this) {
+        node._queue = null;
+        if (--this.size === 0) this.reset();
+        return node;
+      }
+    }
+    return null;
+  }
+
+  /** The first node, or `null`. */
+  first(): N | null {
+    const items = this.items;
+    for (let i = this.head; i < this.tail; i++) {
+      const node = items[i] as N | null;
+      if (node !== null && node._queue === this) return node;
+    }
+    return null;
+  }
+
+  /** Every node, in order (a snapshot). */
+  toArray(): N[] {
+    const out: N[] = [];
+    const items = this.items;
+    for (let i = this.head; i < this.tail; i++) {
+      const node = items[i] as N | null;
+      if (node !== null && node._queue === this) out.push(node);
+    }
+    return out;
+  }
+
+  private compact(): void {
+    this.items = this.toArray();
+    this.head = 0;
+    this.tail = this.items.length;
+  }
+
+  /** Empty: start again at slot 0, keeping the array (nulled as it was consumed). */
+  private reset(): void {
+    const items = this.items;
+    for (let i = this.head; i < this.tail; i++) items[i] = null;
+    this.head = this.tail = 0;
   }
 }

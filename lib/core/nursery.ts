@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
+import type { AsyncResource } from "node:async_hooks";
 import { TaskCancelledError, isCancelled, newCancelled } from "../errors";
 import { CancelScope } from "./cancel-scope";
 import { ScopeFrame, activeFrame, storage, type Frame } from "./context";
@@ -17,7 +17,7 @@ import { combineErrors } from "./failures";
 import { IntrusiveList } from "./list";
 import { operation, type Operation } from "./operation";
 import type { Runner } from "./runner";
-import { Task } from "./task";
+import { Task, captureContext } from "./task";
 import { checkFunction } from "./validate";
 import { Waiter } from "./waiter";
 
@@ -41,7 +41,7 @@ export class Nursery {
   /** @internal Whether this is its owner's implicit nursery. */
   readonly _implicit: boolean;
   /** @internal Running children, in spawn order. */
-  readonly _children = IntrusiveList.primary<Task>();
+  readonly _children = new IntrusiveList<Task>();
   /** @internal Children of `start()` calls that have not called `started()` yet. */
   _starting: Set<Task> | null = null;
   /** @internal Failures, in order, each once. */
@@ -78,7 +78,7 @@ export class Nursery {
       args,
       this,
       this._scope,
-      AsyncLocalStorage.snapshot(),
+      captureContext(),
     );
     this._children.push(task);
     this._runner._spawned(task);
@@ -115,9 +115,9 @@ export class Nursery {
       nursery: this,
       fn: fn as (...args: unknown[]) => unknown,
       args,
-      ctx: AsyncLocalStorage.snapshot(),
+      ctx: captureContext(),
     };
-    return operation<V, StartRequest, undefined>("Nursery.start", f, startChild, start, undefined);
+    return operation<V, StartRequest, undefined>("Nursery.start", f, startChild<V>, start, undefined);
   }
 
   /** Cancels the nursery's scope: its children and its body. Not a checkpoint. */
@@ -302,11 +302,11 @@ interface StartRequest {
   nursery: Nursery;
   fn: (...args: unknown[]) => unknown;
   args: unknown[];
-  ctx: ReturnType<typeof AsyncLocalStorage.snapshot>;
+  ctx: AsyncResource;
 }
 
 /** The body of `nursery.start()`, once awaited. */
-function startChild(op: Operation<unknown>, req: StartRequest): void {
+function startChild<V>(op: Operation<V>, req: StartRequest): void {
   const { nursery, fn } = req;
   nursery._checkOpen(fn);
   // A checkpoint: code that is already cancelled does not start the child at all.

@@ -68,6 +68,8 @@ export class Operation<T = unknown> extends Waiter<T> implements Promise<T> {
   private readonly _compound: boolean;
   private _a: unknown;
   private _b: unknown;
+  /** Reported as never awaited (it still runs if awaited later). */
+  _reported = false;
   private _nextRes: Settle | null = null;
   private _nextRej: Settle | null = null;
 
@@ -88,7 +90,12 @@ export class Operation<T = unknown> extends Waiter<T> implements Promise<T> {
     const runner = frame._task._runner;
     this._site = runner._recordSites ? captureOpSite() : null;
     this._seq = runner._opSeq++;
-    runner._unawaited.push(this);
+    runner._opCreated(this as Operation);
+  }
+
+  /** Whether it has been awaited (or reported as never awaited). */
+  get _started(): boolean {
+    return this._body === null || this._reported;
   }
 
   /** The task that created it. */
@@ -205,8 +212,6 @@ export class Operation<T = unknown> extends Waiter<T> implements Promise<T> {
     const body = this._body;
     if (body === null) return;
     this._body = null;
-    const runner = this._task._runner;
-    runner._unawaited.remove(this);
     const a = this._a;
     const b = this._b;
     this._a = this._b = undefined;

@@ -17,12 +17,12 @@
  * @internal
  * @module
  */
-import { IntrusiveList } from "./list";
+import { WaitQueue } from "./list";
 import type { Operation } from "./operation";
 import type { Waiter } from "./waiter";
 
 export class ParkingLot {
-  private readonly queue = IntrusiveList.queue<Waiter>();
+  private readonly queue = new WaitQueue<Waiter>();
 
   /** How many waiters are parked. */
   get size(): number {
@@ -42,7 +42,7 @@ export class ParkingLot {
 
   /** The first waiter, or `null`. */
   first(): Waiter | null {
-    return this.queue.head;
+    return this.queue.first();
   }
 
   /** Takes the first waiter out of the queue (the caller then wakes or fails it). */

@@ -12,7 +12,6 @@
  * @internal
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { KeyboardInterrupt, TaskCancelledError } from "../errors";
 import { CancelScope, cancelErrorFor, forceCancel } from "./cancel-scope";
 import type { RunClock } from "./clock";
@@ -21,12 +20,10 @@ import { Idleness, type IdleWait } from "./idleness";
 import { callHook, type Hook, type Instrument } from "./instruments";
 import { Interrupts } from "./interrupts";
 import { describeRun } from "./introspect";
-import { IntrusiveList } from "./list";
 import { neverAwaited, type Operation } from "./operation";
 import { DEFAULT_TURN_BUDGET, Scheduler, type Ready } from "./scheduler";
-import { Task } from "./task";
+import { Task, captureContext } from "./task";
 import { Timers } from "./timers";
-import type { Waiter } from "./waiter";
 
 /** What `runWith` passes to a runner. */
 export interface RunnerOptions {
@@ -51,8 +48,13 @@ export class Runner {
   readonly _traceSpawns: boolean;
   /** Whether each operation records the line that created it (see operation.ts). */
   readonly _recordSites: boolean;
-  /** Operations created and not yet awaited, oldest first (see operation.ts). */
-  readonly _unawaited = IntrusiveList.primary<Waiter>();
+  /**
+   * Operations created since the last check, oldest first (see operation.ts); those
+   * awaited since are dropped when the list is next looked at.
+   */
+  private readonly _unawaited: (Operation | null)[] = [];
+  /** How many entries of `_unawaited` are in use. */
+  _unawaitedCount = 0;
   _opSeq = 0;
   private _opCheckPending = false;
   private _opCheckBefore = 0;
@@ -88,7 +90,7 @@ export class Runner {
       this._clock._attach(this);
       this._interrupts.start((reason) => this._rootScope.cancel(reason));
       if (this._instruments !== null) this._hook("beforeRun");
-      const root = new Task(this, fn, args, null, this._rootScope, AsyncLocalStorage.snapshot());
+      const root = new Task(this, fn, args, null, this._rootScope, captureContext());
       this._root = root;
       this._spawned(root);
     });
@@ -110,7 +112,7 @@ export class Runner {
 
   /** A batch starts: arm the never-awaited check, and call the batch hooks. */
   _batchStarting(): void {
-    if (this._unawaited.size > 0 && !this._opCheckPending) {
+    if (this._unawaitedCount > 0 && !this._opCheckPending && this._pruneAwaited(null)) {
       // Operations created before this batch: whoever awaits them has done so by the end
       // of the microtasks queued so far.
       this._opCheckPending = true;
@@ -153,12 +155,7 @@ export class Runner {
 
   /** A task's own code has ended: its operations never awaited never will be. */
   _taskBodyEnded(task: Task): void {
-    const list = this._unawaited;
-    for (let op = list.head; op !== null;) {
-      const next = list.next(op);
-      if (op._task === task) this._reportUnawaited(op as Operation);
-      op = next;
-    }
+    this._pruneAwaited(task);
   }
 
   /** The root task has ended: the run settles. */
@@ -235,18 +232,44 @@ export class Runner {
 
   // -- internals ----------------------------------------------------------------------------
 
+  /** An operation was created: it is looked at again by the next check. */
+  _opCreated(op: Operation): void {
+    this._unawaited[this._unawaitedCount++] = op;
+  }
+
+  /**
+   * Drops the operations awaited since they were created, and reports those of `ended`
+   * (a task whose code has ended) that never were; returns whether any not awaited is left.
+   */
+  private _pruneAwaited(ended: Task | null): boolean {
+    const list = this._unawaited;
+    const n = this._unawaitedCount;
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const op = list[i] as Operation;
+      list[i] = null;
+      if (op._started) continue;
+      if (op._task === ended) this._reportUnawaited(op);
+      else list[kept++] = op;
+    }
+    this._unawaitedCount = kept;
+    return kept > 0;
+  }
+
   private readonly _checkOps = (): void => {
     this._opCheckPending = false;
     const before = this._opCheckBefore;
     const list = this._unawaited;
-    for (let op = list.head as Operation | null; op !== null && op._seq < before;) {
-      this._reportUnawaited(op);
-      op = list.head as Operation | null;
+    for (let i = 0; i < this._unawaitedCount; i++) {
+      const op = list[i] as Operation;
+      if (op._seq >= before) break;
+      if (!op._started) this._reportUnawaited(op);
     }
+    this._pruneAwaited(null);
   };
 
   private _reportUnawaited(op: Operation): void {
-    this._unawaited.remove(op);
+    op._reported = true;
     process.emitWarning(neverAwaited(op, this), "GiambioWarning");
   }
 

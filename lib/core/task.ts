@@ -9,19 +9,27 @@
  * @internal (the class is exported publicly for types and `instanceof`)
  * @module
  */
+import { AsyncResource } from "node:async_hooks";
 import { TaskCancelledError, isCancelled } from "../errors";
 import { CancelScope } from "./cancel-scope";
 import { activeFrame, storage, type Frame } from "./context";
 import { combineErrors } from "./failures";
-import { IntrusiveList, type Linked } from "./list";
+import { WaitQueue, type IntrusiveList, type Linked } from "./list";
 import { Nursery, type TaskStatus } from "./nursery";
 import { operation, type Operation } from "./operation";
 import type { Runner } from "./runner";
 import { addTrace, captureSite } from "./trace";
 import type { Waiter } from "./waiter";
 
-/** Runs a function in the async context captured when a task was spawned. */
-export type ContextSnapshot = <R>(fn: (...args: never[]) => R, ...args: never[]) => R;
+/**
+ * The async context a task was spawned from (SPEC §3): an `AsyncResource` made at the
+ * spawn captures every `AsyncLocalStorage` store the spawning code could read, and the task
+ * starts inside it. (Measured: 0.1–0.25 µs per task on Node 20 and 0.05 µs on Node 24,
+ * against 4–18 µs for `AsyncLocalStorage.snapshot()`.)
+ */
+export function captureContext(): AsyncResource {
+  return new AsyncResource("giambio.Task");
+}
 
 /** Where a task is in its life. */
 export type TaskState = "pending" | "running" | "finished" | "failed" | "cancelled";
@@ -66,7 +74,7 @@ export class Task<T = unknown> implements Frame, Linked<Task> {
   /** @internal */ _implicit: Nursery | null = null;
   /** @internal Function-form and block-form nurseries this task has open. */
   _open: Set<Nursery> | null = null;
-  /** @internal */ _joiners: IntrusiveList<Waiter> | null = null;
+  /** @internal */ _joiners: WaitQueue<Waiter> | null = null;
   /** @internal Waits in progress (plus one while waiting for children). */
   _parked = 0;
   /** @internal */ _waitingChildren = false;
@@ -81,7 +89,7 @@ export class Task<T = unknown> implements Frame, Linked<Task> {
   /** @internal */ _fn: ((...args: unknown[]) => unknown) | null;
   /** @internal */ _args: unknown[] | null;
   /** @internal The async context of the code that spawned it (SPEC §3). */
-  _ctx: ContextSnapshot | null;
+  _ctx: AsyncResource | null;
 
   /** @internal Tasks are made by `spawn()` and nurseries. */
   constructor(
@@ -90,7 +98,7 @@ export class Task<T = unknown> implements Frame, Linked<Task> {
     args: unknown[],
     parentNursery: Nursery | null,
     scopeParent: CancelScope,
-    ctx: ContextSnapshot,
+    ctx: AsyncResource,
   ) {
     this.id = nextId++;
     this.name = fn.name || "<anonymous>";
@@ -179,7 +187,7 @@ export class Task<T = unknown> implements Frame, Linked<Task> {
     }
     op._what = this;
     op.parkHere();
-    (this._joiners ??= IntrusiveList.queue<Waiter>()).push(op);
+    (this._joiners ??= new WaitQueue<Waiter>()).push(op);
   }
 
   /** @internal */
@@ -204,9 +212,9 @@ export class Task<T = unknown> implements Frame, Linked<Task> {
   _resume(): void {
     if (this._state !== "pending") return;
     this._state = "running";
-    const ctx = this._ctx as ContextSnapshot;
+    const ctx = this._ctx as AsyncResource;
     this._ctx = null;
-    ctx(startBody as (...args: never[]) => void, this as never);
+    ctx.runInAsyncScope(startBody, null, this);
   }
 
   /** @internal */
@@ -230,7 +238,7 @@ export class Task<T = unknown> implements Frame, Linked<Task> {
   private _afterBody(): void {
     this._bodyDone = true;
     const runner = this._runner;
-    if (runner._unawaited.size > 0) runner._taskBodyEnded(this);
+    if (runner._unawaitedCount > 0) runner._taskBodyEnded(this);
     if (this._open !== null) {
       for (const n of this._open) n._bodyEnded();
     }

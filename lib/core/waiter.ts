@@ -16,7 +16,7 @@
  * @module
  */
 import type { CancelScope } from "./cancel-scope";
-import type { IntrusiveList, Linked, QueueLinked } from "./list";
+import type { IntrusiveList, Linked, Queued } from "./list";
 import type { Task } from "./task";
 import type { TimerEntry, TimerTarget } from "./timer-heap";
 
@@ -50,16 +50,14 @@ function capture(res: Settle, rej: Settle): void {
 function noop(): void {}
 
 export class Waiter<T = unknown>
-  implements TimerTarget, Resumable, Linked<Waiter>, QueueLinked<Waiter>
+  implements TimerTarget, Resumable, Linked<Waiter>, Queued
 {
-  /** Links in the scope's wait list (or, for an operation not yet awaited, the run's list). */
+  /** Links in the scope's wait list. */
   _prev: Waiter | null = null;
   _next: Waiter | null = null;
   _list: IntrusiveList<Waiter> | null = null;
-  /** Links in a queue: a parking lot, or a task's joiners. */
-  _qPrev: Waiter | null = null;
-  _qNext: Waiter | null = null;
-  _queue: IntrusiveList<Waiter> | null = null;
+  /** The queue it waits in too, if any: a parking lot's, or a task's joiners. */
+  _queue: { remove(w: Waiter): void } | null = null;
   _scope: CancelScope | null = null;
   /** What the task waits on, for `taskTree()`: an operation's name, or the task joined. */
   _what: string | Task;

@@ -22,6 +22,7 @@ import { compound } from "./operation";
 import { Nursery } from "./nursery";
 import type { Task } from "./task";
 
+/** @internal */
 export class BlockNursery extends Nursery implements CancelHook {
   /** @internal The frame whose scope and nursery it swapped, while the block is open. */
   private _frame: Frame | null;
@@ -174,6 +175,7 @@ function joinBlock(_frame: Frame, nursery: BlockNursery): Promise<void> {
 }
 
 /** Opens a block-form nursery in the calling code's frame. */
+/** @internal */
 export function openBlockNursery(frame: Frame): BlockNursery {
   return new BlockNursery(frame);
 }

@@ -15,14 +15,15 @@
  * only when someone asks for `signal`, and the push-down aborts it. A closing scope
  * unlinks itself from its parent and nothing else holds it.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 import { Cancelled, isCancelled, newCancelled } from "../errors";
-import { IntrusiveList, type Linked } from "./list";
+import { IntrusiveList } from "./list";
 import type { Runner } from "./runner";
 import type { Task } from "./task";
-import type { TimerEntry, TimerTarget } from "./timer-heap";
+import type { TimerEntry } from "./timer-heap";
 import { checkBoolean, checkDeadline } from "./validate";
 import type { Waiter } from "./waiter";
 
@@ -50,7 +51,7 @@ export interface CancelHook {
   _errorFor(task: Task): unknown;
 }
 
-export class CancelScope implements TimerTarget, Linked<CancelScope> {
+export class CancelScope {
   /** @internal */ _parent: CancelScope | null;
   /** @internal */ readonly _runner: Runner;
   /** @internal Child scopes, in creation order. */
@@ -253,6 +254,7 @@ function originReason(scope: CancelScope): unknown {
  *
  * @internal
  */
+/** @internal */
 export function cancelErrorFor(task: Task, scope: CancelScope): unknown {
   let reason: unknown = undefined;
   let found = false;
@@ -305,6 +307,7 @@ function propagateUncancel(root: CancelScope): void {
 }
 
 /** Cancels `root` and every scope below it, shielded or not (a second Ctrl-C). @internal */
+/** @internal */
 export function forceCancel(root: CancelScope, reason: unknown): void {
   const all: CancelScope[] = [];
   const stack = [root];

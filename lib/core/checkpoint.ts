@@ -11,7 +11,8 @@
  * other: lazy (a `Cancelled` nobody awaits cannot become an unhandled rejection), and it
  * goes through the scheduler, which yields to the event loop when it must.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 import type { Frame } from "./context";
@@ -20,6 +21,7 @@ import { operation, type Operation } from "./operation";
 const RESOLVED: Promise<void> = Promise.resolve();
 
 /** A checkpoint of the code running in `frame`. */
+/** @internal */
 export function checkpointIn(frame: Frame): Promise<void> {
   if (!frame._scope._cancelled && frame._task._runner._continueNow()) return RESOLVED.then();
   return operation("checkpoint", frame, checkpointBody, undefined, undefined);
@@ -31,6 +33,7 @@ function checkpointBody(op: Operation<void>): void {
 }
 
 /** The time of the run `frame` belongs to, in seconds. */
+/** @internal */
 export function clockIn(frame: Frame): number {
   return frame._task._runner._clock.now();
 }

@@ -2,7 +2,8 @@
  * Where a run gets its time from. The default is the host's monotonic clock; `MockClock`
  * (in `giambio/testing`) is a virtual one. Time is in seconds, as floats.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 
@@ -12,16 +13,17 @@ export interface RunClock {
   now(): number;
   /** True when time only moves when told to (the runner then arms no host timer). */
   readonly virtual: boolean;
-  /** Called when a run starts using this clock. */
+  /** @internal Called when a run starts using this clock. */
   _attach(listener: ClockListener): void;
-  /** Called when that run ends. */
+  /** @internal Called when that run ends. */
   _detach(listener: ClockListener): void;
-  /** Real seconds to wait, once every task is blocked, before jumping; `false` for never. */
+  /** @internal Real seconds to wait, once every task is blocked, before jumping; `false` for never. */
   readonly _autojump: number | false;
 }
 
 /** A run, as its clock sees it: told when virtual time has moved. */
 export interface ClockListener {
+  /** @internal */
   _clockMoved(): void;
 }
 

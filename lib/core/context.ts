@@ -10,7 +10,8 @@
  * a call, so it swaps the frame's scope and nursery while the block is open and restores
  * them on dispose.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -20,15 +21,16 @@ import type { Task } from "./task";
 
 /** What code running inside a run can see of where it runs. */
 export interface Frame {
-  /** The task this code belongs to. */
+  /** @internal The task this code belongs to. */
   _task: Task;
-  /** The innermost cancel scope: where this code's waits are registered. */
+  /** @internal The innermost cancel scope: where this code's waits are registered. */
   _scope: CancelScope;
-  /** Where `spawn()` puts new tasks; `null` means the task's implicit nursery. */
+  /** @internal Where `spawn()` puts new tasks; `null` means the task's implicit nursery. */
   _nursery: Nursery | null;
 }
 
 /** A frame opened by a function-form scope or nursery inside a task. */
+/** @internal */
 export class ScopeFrame implements Frame {
   constructor(
     public _task: Task,
@@ -37,6 +39,7 @@ export class ScopeFrame implements Frame {
   ) {}
 }
 
+/** @internal */
 export const storage = new AsyncLocalStorage<Frame>();
 
 /**
@@ -44,6 +47,7 @@ export const storage = new AsyncLocalStorage<Frame>();
  * and when the code outlived the task or scope it was started in (a timer callback or an
  * un-awaited promise continuing after its task ended).
  */
+/** @internal */
 export function activeFrame(op: string): Frame {
   const frame = storage.getStore();
   if (frame === undefined) {
@@ -62,17 +66,20 @@ export function activeFrame(op: string): Frame {
 }
 
 /** Whether the calling code runs inside a run that has not ended (`run()` cannot nest). */
+/** @internal */
 export function insideLiveRun(): boolean {
   const frame = storage.getStore();
   return frame !== undefined && !frame._task._runner._done;
 }
 
 /** The task `frame` belongs to. */
+/** @internal */
 export function frameTask(frame: Frame): Task {
   return frame._task;
 }
 
 /** The innermost cancel scope of `frame`. */
+/** @internal */
 export function frameScope(frame: Frame): CancelScope {
   return frame._scope;
 }

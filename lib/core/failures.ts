@@ -11,12 +11,14 @@
  *
  * Imports nothing from the rest of the kernel.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 import { MultiError } from "../errors";
 
 /** The one error, or a `MultiError` of all, each error object once at any depth. */
+/** @internal */
 export function combineErrors(errors: readonly unknown[]): unknown {
   const seen = new Set<unknown>();
   const out = dedupe(errors, seen);

@@ -11,17 +11,20 @@
  *
  * Imports nothing from the rest of the kernel.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 
 /** A wait that idleness can end. */
+/** @internal */
 export interface IdleWait {
   wake(value: undefined): void;
   cleanup: ((w: never) => void) | null;
 }
 
 /** What idleness asks of its run. */
+/** @internal */
 export interface IdleHost {
   /** Whether a batch is queued (then the run is not idle). */
   readonly _batchPending: boolean;
@@ -38,6 +41,7 @@ interface IdleEntry {
   readonly wait: IdleWait;
 }
 
+/** @internal */
 export class Idleness {
   live = 0;
   blocked = 0;

@@ -15,31 +15,48 @@
  * - testing: `waitIdle` for `waitAllTasksBlocked()`;
  * - argument checks and spawn traces, shared with the layers above.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
-export { Runner, type RunnerOptions } from "./runner";
-export { systemClock, type RunClock, type ClockListener } from "./clock";
-export { checkInstruments, type Instrument } from "./instruments";
-export {
-  activeFrame as currentFrame,
-  insideLiveRun,
-  frameTask,
-  frameScope,
-  type Frame,
-} from "./context";
-export { operation, compound, type Operation } from "./operation";
-export { ParkingLot } from "./parking-lot";
-export { checkpointIn, clockIn } from "./checkpoint";
-export type { Waiter } from "./waiter";
+// Public names (the package's entries export them) first, then the kernel's internal
+// interface, which the shipped type declarations leave out (stripInternal).
 export { Task, type TaskState } from "./task";
-export { Nursery, TaskStatus, runNursery, spawnFrom } from "./nursery";
-export { openBlockNursery } from "./block-nursery";
+export { Nursery, TaskStatus } from "./nursery";
 export { CancelScope } from "./cancel-scope";
+export type { RunClock, ClockListener } from "./clock";
+export type { Instrument } from "./instruments";
+export type { TaskNode, TaskTree } from "./introspect";
+export type { SpawnTraceEntry } from "./trace";
+export type { Frame } from "./context";
+
+/** @internal */
+export { Runner, type RunnerOptions } from "./runner";
+/** @internal */
+export { systemClock } from "./clock";
+/** @internal */
+export { checkInstruments } from "./instruments";
+/** @internal */
+export { activeFrame as currentFrame, insideLiveRun, frameTask, frameScope } from "./context";
+/** @internal */
+export { operation, compound, type Operation } from "./operation";
+/** @internal */
+export { ParkingLot } from "./parking-lot";
+/** @internal */
+export { checkpointIn, clockIn } from "./checkpoint";
+/** @internal */
+export type { Waiter } from "./waiter";
+/** @internal */
+export { runNursery, spawnFrom } from "./nursery";
+/** @internal */
+export { openBlockNursery } from "./block-nursery";
+/** @internal */
 export { runScope, type ScopeSpec } from "./scope-run";
-export { describeRun, type TaskNode, type TaskTree } from "./introspect";
+/** @internal */
+export { describeRun } from "./introspect";
+/** @internal */
 export { waitIdle, describeCurrentRun } from "./testing-hooks";
-export { type SpawnTraceEntry } from "./trace";
+/** @internal */
 export {
   describe,
   checkFunction,

@@ -59,6 +59,7 @@ export const HOOKS = [
 export type Hook = (typeof HOOKS)[number];
 
 /** Checks `runWith`'s `instruments` option; returns a private copy, or `null` when empty. */
+/** @internal */
 export function checkInstruments(value: unknown): Instrument[] | null {
   if (value === undefined) return null;
   if (!Array.isArray(value)) {
@@ -86,6 +87,7 @@ export function checkInstruments(value: unknown): Instrument[] | null {
  * Calls `hook` on each instrument of `list` (a live array: a throwing instrument is
  * spliced out of it). Returns whether any instrument is left.
  */
+/** @internal */
 export function callHook(list: Instrument[], hook: Hook, task?: Task): boolean {
   for (let i = 0; i < list.length; i++) {
     const ins = list[i] as Instrument;

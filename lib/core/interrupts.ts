@@ -16,11 +16,13 @@
  *
  * Imports nothing from the rest of the kernel.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 
 /** What a run does when interrupted. */
+/** @internal */
 export interface InterruptTarget {
   /** The `n`th SIGINT of this run (1: cancel, 2: cancel shielded scopes too). */
   _interrupt(n: number): void;
@@ -62,6 +64,7 @@ function exitNow(): void {
   process.exit(EXIT_STATUS);
 }
 
+/** @internal */
 export class Interrupts {
   private keepAlive: NodeJS.Timeout | null = null;
   private onAbort: (() => void) | null = null;

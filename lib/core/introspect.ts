@@ -2,7 +2,8 @@
  * Introspection of a run, for `taskTree()` and the third Ctrl-C: a snapshot of every task,
  * what it waits on, and the deadlines around it, read from the kernel's own structures.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 import type { CancelScope } from "./cancel-scope";
@@ -49,6 +50,7 @@ export interface TaskTree {
 }
 
 /** A snapshot of the tasks of `runner`'s run. */
+/** @internal */
 export function describeRun(runner: Runner): TaskTree {
   const root = runner._root as Task;
   let size = 0;

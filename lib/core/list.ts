@@ -14,11 +14,13 @@
  * `shift()` then skips; the array is compacted once stale entries outnumber live ones, so
  * a queue that only ever sees cancellations stays small.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 
 /** The links of a node of an {@link IntrusiveList}. */
+/** @internal */
 export interface Linked<N> {
   _prev: N | null;
   _next: N | null;
@@ -26,6 +28,7 @@ export interface Linked<N> {
 }
 
 /** An intrusive doubly-linked list; FIFO order, O(1) everywhere. */
+/** @internal */
 export class IntrusiveList<N extends Linked<N>> {
   /** The first node, or `null`. */
   head: N | null = null;
@@ -74,11 +77,13 @@ export class IntrusiveList<N extends Linked<N>> {
 }
 
 /** What a {@link WaitQueue} holds: it records which queue it is in. */
+/** @internal */
 export interface Queued {
   _queue: unknown;
 }
 
 /** A FIFO queue of waits with O(1) removal from the middle (see the module comment). */
+/** @internal */
 export class WaitQueue<N extends Queued> {
   private items: (N | null)[] = [];
   private head = 0;

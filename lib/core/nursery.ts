@@ -117,7 +117,13 @@ export class Nursery {
       args,
       ctx: captureContext(),
     };
-    return operation<V, StartRequest, undefined>("Nursery.start", f, startChild<V>, start, undefined);
+    return operation<V, StartRequest, undefined>(
+      "Nursery.start",
+      f,
+      startChild<V>,
+      start,
+      undefined,
+    );
   }
 
   /** Cancels the nursery's scope: its children and its body. Not a checkpoint. */
@@ -322,6 +328,7 @@ function startChild<V>(op: Operation<V>, req: StartRequest): void {
 }
 
 /** The body of `withNursery(fn)`: opens the nursery, runs `fn`, waits for the children. */
+/** @internal */
 export async function runNursery<T>(
   frame: Frame,
   fn: (nursery: Nursery) => T | PromiseLike<T>,
@@ -352,6 +359,7 @@ export async function runNursery<T>(
 }
 
 /** `spawn()`: into the innermost nursery `frame` has open, else its task's implicit one. */
+/** @internal */
 export function spawnFrom<A extends unknown[], T>(
   frame: Frame,
   fn: (...args: A) => T | PromiseLike<T>,

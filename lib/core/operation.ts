@@ -25,7 +25,8 @@
  * `process.emitWarning` (type `GiambioWarning`), naming the operation, its task and, when
  * the run records sites, the user's line that created it.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 import { storage, type Frame } from "./context";
@@ -35,19 +36,14 @@ import { captureOpSite, formatOpSite, type OpSite } from "./trace";
 import { FAILED, IDLE, PARKED, SETTLED, WOKEN, Waiter } from "./waiter";
 
 /** The body of an operation that parks or completes the operation itself. */
+/** @internal */
 export type LeafBody<T, A, B> = (op: Operation<T>, a: A, b: B) => void;
 
 /** The body of an operation built from other giambio calls: an async function. */
+/** @internal */
 export type CompoundBody<T, A, B> = (frame: Frame, a: A, b: B) => Promise<T>;
 
 type Settle = (value: unknown) => unknown;
-
-let captureRes: Settle = () => undefined;
-let captureRej: Settle = () => undefined;
-function capture(res: Settle, rej: Settle): void {
-  captureRes = res;
-  captureRej = rej;
-}
 
 /**
  * A giambio operation that has been called but not yet awaited: a `Promise` that starts
@@ -57,6 +53,7 @@ function capture(res: Settle, rej: Settle): void {
  *
  * @typeParam T - what the operation resolves with
  */
+/** @internal */
 export class Operation<T = unknown> extends Waiter<T> implements Promise<T> {
   /** The frame of the code that created it. */
   readonly _frame: Frame;
@@ -70,8 +67,13 @@ export class Operation<T = unknown> extends Waiter<T> implements Promise<T> {
   private _b: unknown;
   /** Reported as never awaited (it still runs if awaited later). */
   _reported = false;
-  private _nextRes: Settle | null = null;
-  private _nextRej: Settle | null = null;
+  /**
+   * What the callbacks of the first two-callback `then` returned or threw, for the
+   * promise that `then` returned (see {@link Chained}).
+   */
+  private _chainState = CHAIN_NONE;
+  private _chainOutcome: unknown = undefined;
+  private _chainPromise: Promise<unknown> | null = null;
 
   constructor(
     name: string,
@@ -144,13 +146,11 @@ export class Operation<T = unknown> extends Waiter<T> implements Promise<T> {
       this._start();
       return this.promise.then(onfulfilled, onrejected);
     }
-    const next = new Promise<R1 | R2>(capture as never);
-    this._nextRes = captureRes;
-    this._nextRej = captureRej;
+    this._chainState = CHAIN_PENDING;
     this._onF = onfulfilled as Settle;
     this._onR = onrejected;
     this._start();
-    return next;
+    return new Chained<R1 | R2>(this as Operation);
   }
 
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
@@ -190,21 +190,43 @@ export class Operation<T = unknown> extends Waiter<T> implements Promise<T> {
   }
 
   protected override _call(f: Settle, outcome: unknown): void {
-    const res = this._nextRes;
-    const rej = this._nextRej;
-    this._nextRes = this._nextRej = null;
-    if (res === null) {
-      f(outcome);
-      return;
-    }
     let value: unknown;
     try {
       value = f(outcome);
     } catch (err) {
-      (rej as Settle)(err);
+      this._settleChain(CHAIN_REJECTED, err);
       return;
     }
-    res(value);
+    this._settleChain(CHAIN_FULFILLED, value);
+  }
+
+  private _settleChain(state: number, outcome: unknown): void {
+    if (this._chainState !== CHAIN_PENDING) return;
+    this._chainState = state;
+    this._chainOutcome = outcome;
+    const p = this._chainPromise;
+    if (p !== null) {
+      (chainSettlers.get(p) as [Settle, Settle])[state === CHAIN_FULFILLED ? 0 : 1](outcome);
+      chainSettlers.delete(p);
+    } else if (state === CHAIN_REJECTED) {
+      // Nobody holds the result yet: a real rejected promise, so that one never handled
+      // is reported as an unhandled rejection, as a Promise's would be.
+      this._chainPromise = Promise.reject(outcome);
+    }
+  }
+
+  /** The promise of what the first `then`'s callbacks returned, made on demand. */
+  _chain(): Promise<unknown> {
+    let p = this._chainPromise;
+    if (p !== null) return p;
+    if (this._chainState === CHAIN_FULFILLED) p = Promise.resolve(this._chainOutcome);
+    else {
+      let settlers: [Settle, Settle] | undefined;
+      p = new Promise((res, rej) => (settlers = [res, rej]));
+      chainSettlers.set(p, settlers as unknown as [Settle, Settle]);
+    }
+    this._chainPromise = p;
+    return p;
   }
 
   /** Runs the operation, once. */
@@ -255,7 +277,45 @@ export class Operation<T = unknown> extends Waiter<T> implements Promise<T> {
   }
 }
 
+const CHAIN_NONE = 0;
+const CHAIN_PENDING = 1;
+const CHAIN_FULFILLED = 2;
+const CHAIN_REJECTED = 3;
+
+/** The resolvers of chain promises made before their operation settled. */
+const chainSettlers = new WeakMap<Promise<unknown>, [Settle, Settle]>();
+
+/**
+ * What the two-callback `then` of an operation returns: a promise of what its callbacks
+ * return, made only if someone uses it. `await op` and `Promise.all([op])` never do, so
+ * the common case allocates this small object and no promise (on Node 20, where every
+ * promise runs AsyncLocalStorage's hooks, that is most of an operation's cost).
+ */
+class Chained<T> implements Promise<T> {
+  constructor(private readonly op: Operation) {}
+
+  get [Symbol.toStringTag](): string {
+    return "Promise";
+  }
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return (this.op._chain() as Promise<T>).then(onfulfilled, onrejected);
+  }
+
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return (this.op._chain() as Promise<T>).catch(onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    return (this.op._chain() as Promise<T>).finally(onfinally);
+  }
+}
+
 /** Makes an operation whose body parks or completes it (see {@link Operation}). */
+/** @internal */
 export function operation<T, A, B>(
   name: string,
   frame: Frame,
@@ -270,6 +330,7 @@ export function operation<T, A, B>(
  * Makes an operation whose body is an async function built from other giambio calls; it
  * runs in the frame it was created in.
  */
+/** @internal */
 export function compound<T, A, B>(
   name: string,
   frame: Frame,
@@ -281,6 +342,7 @@ export function compound<T, A, B>(
 }
 
 /** The message of the warning for an operation that was never awaited. */
+/** @internal */
 export function neverAwaited(op: Operation, runner: Runner): string {
   const site = op._site !== null ? formatOpSite(op._site) : null;
   const where =

@@ -14,13 +14,15 @@
  * longer be cancelled (its wait is over), so nothing handed over is lost: cancellation,
  * which is level-triggered, reaches the task at its next checkpoint.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 import { WaitQueue } from "./list";
 import type { Operation } from "./operation";
 import type { Waiter } from "./waiter";
 
+/** @internal */
 export class ParkingLot {
   private readonly queue = new WaitQueue<Waiter>();
 

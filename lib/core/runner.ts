@@ -9,7 +9,8 @@
  * keep-alive). The never-awaited check is here because it hooks into batches and task
  * ends (see operation.ts for why it runs when it does).
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 import { KeyboardInterrupt, TaskCancelledError } from "../errors";
@@ -26,6 +27,7 @@ import { Task, captureContext } from "./task";
 import { Timers } from "./timers";
 
 /** What `runWith` passes to a runner. */
+/** @internal */
 export interface RunnerOptions {
   clock: RunClock;
   signal: AbortSignal | undefined;
@@ -36,6 +38,7 @@ export interface RunnerOptions {
   turnBudget?: number;
 }
 
+/** @internal */
 export class Runner {
   readonly _clock: RunClock;
   readonly _timers: Timers;

@@ -22,26 +22,31 @@
  *
  * Imports nothing from the rest of the kernel.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 
 /** What the ready queue holds. */
+/** @internal */
 export interface Ready {
   _resume(): void;
 }
 
 /** Told when a batch starts (the run checks for operations never awaited there). */
+/** @internal */
 export interface BatchHooks {
   _batchStarting(): void;
 }
 
 /** The default budget of microtask time per turn of the event loop, in seconds. */
+/** @internal */
 export const DEFAULT_TURN_BUDGET = 0.005;
 
 /** Batches are queued as reactions to this promise: cheaper than `queueMicrotask`. */
 const RESOLVED: Promise<void> = Promise.resolve();
 
+/** @internal */
 export class Scheduler {
   /** Whether a batch is queued and has not run yet. */
   pending = false;
@@ -70,7 +75,7 @@ export class Scheduler {
     if (this.pending) return;
     this.pending = true;
     if (this.yielding || ((++this.tick & 63) === 0 && this.overBudget())) this.yieldToLoop();
-    else RESOLVED.then(this.runBatch, undefined);
+    else void RESOLVED.then(this.runBatch);
   }
 
   /**

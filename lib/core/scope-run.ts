@@ -7,7 +7,8 @@
  * the function is absorbed here only if this scope is the outermost cancelled scope that
  * can see it (`CancelScope._exitWith`, trio's rule).
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 import { TooSlowError } from "../errors";
@@ -15,6 +16,7 @@ import { CancelScope } from "./cancel-scope";
 import { ScopeFrame, storage, type Frame } from "./context";
 
 /** What scope to open. */
+/** @internal */
 export interface ScopeSpec {
   deadline: number;
   shield: boolean;
@@ -25,6 +27,7 @@ export interface ScopeSpec {
 }
 
 /** Opens the scope `spec` describes under `frame`'s, runs `fn(scope)` in it, closes it. */
+/** @internal */
 export async function runScope<T>(
   frame: Frame,
   fn: (scope: CancelScope) => T | PromiseLike<T>,

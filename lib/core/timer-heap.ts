@@ -8,17 +8,20 @@
  * leaves the heap at once (O(log n)) instead of lingering until its deadline, and a heap
  * that becomes empty lets the host timer be cleared.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 
 /** Something that can sit in the heap: told when its deadline has passed. */
+/** @internal */
 export interface TimerTarget {
   /** Called once the clock has reached the entry's deadline. */
   _timeout(): void;
 }
 
 /** One scheduled deadline. `index` is -1 while the entry is not in a heap. */
+/** @internal */
 export class TimerEntry {
   index = -1;
   constructor(
@@ -32,6 +35,7 @@ function before(a: TimerEntry, b: TimerEntry): boolean {
   return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
 }
 
+/** @internal */
 export class TimerHeap {
   private readonly heap: TimerEntry[] = [];
   private seq = 0;

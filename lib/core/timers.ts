@@ -11,14 +11,17 @@
  *
  * Imports nothing from the rest of the kernel but the heap.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 import { TimerHeap, type TimerEntry, type TimerTarget } from "./timer-heap";
 
 /** The longest delay `setTimeout` accepts without overflowing. */
+/** @internal */
 export const MAX_HOST_MS = 2 ** 31 - 1;
 
+/** @internal */
 export class Timers {
   private readonly heap = new TimerHeap();
   private host: NodeJS.Timeout | null = null;

@@ -58,6 +58,7 @@ function ownFrame(line: string): boolean {
 const FRAMES = 8;
 
 /** The user frames of the current stack, as `at ...` lines. */
+/** @internal */
 export function captureSite(): string {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
@@ -79,6 +80,7 @@ export function captureSite(): string {
  * The first user frame of the current stack, as `file:line:column` (or the whole `at`
  * line when it names a function), for the never-awaited warning.
  */
+/** @internal */
 export function captureOpSite(): OpSite {
   const holder: OpSite = {};
   const limit = Error.stackTraceLimit;
@@ -95,6 +97,7 @@ export function captureOpSite(): OpSite {
 export type OpSite = { stack?: string };
 
 /** The first user frame of a captured site, formatted (only for the warning). */
+/** @internal */
 export function formatOpSite(holder: OpSite): string | null {
   const lines = (holder.stack ?? "").split("\n");
   for (let i = 1; i < lines.length; i++) {
@@ -109,6 +112,7 @@ export function formatOpSite(holder: OpSite): string | null {
 const TRACE = "giambioTrace";
 
 /** Appends `task`'s spawn site to `err`'s `giambioTrace` (tracing on, `err` an object). */
+/** @internal */
 export function addTrace(err: unknown, task: Task): void {
   if (typeof err !== "object" || err === null || !Object.isExtensible(err)) return;
   const holder = err as { [TRACE]?: SpawnTraceEntry[] };
@@ -136,6 +140,7 @@ function inspectWithTrace(
 }
 
 /** Renders a trace as lines: one heading per task, its spawn frames indented below. */
+/** @internal */
 export function formatTrace(trace: readonly SpawnTraceEntry[]): string {
   const out = ["giambio spawn trace (innermost task first):"];
   for (const e of trace) {

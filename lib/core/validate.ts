@@ -2,11 +2,13 @@
  * Argument checks shared by every public function: each throws synchronously, at the call,
  * with a message that names the argument and what was expected.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 
 /** Renders a value for an error message: `` `NaN` (number) ``. */
+/** @internal */
 export function describe(value: unknown): string {
   let shown: string;
   if (typeof value === "function") shown = value.name ? `[function ${value.name}]` : "[function]";
@@ -21,6 +23,7 @@ export function describe(value: unknown): string {
 }
 
 /** Throws a `TypeError` naming `name` unless `value` is a function. */
+/** @internal */
 export function checkFunction(value: unknown, name: string): void {
   if (typeof value !== "function") {
     throw new TypeError(`Expected \`${name}\` to be a function, got ${describe(value)}`);
@@ -28,6 +31,7 @@ export function checkFunction(value: unknown, name: string): void {
 }
 
 /** Throws unless `value` is a number >= 0 (`Infinity` allowed, `NaN` not). */
+/** @internal */
 export function checkDuration(value: unknown, name: string): asserts value is number {
   if (typeof value !== "number" || Number.isNaN(value)) {
     throw new TypeError(`Expected \`${name}\` to be a number >= 0, got ${describe(value)}`);
@@ -38,6 +42,7 @@ export function checkDuration(value: unknown, name: string): asserts value is nu
 }
 
 /** Throws unless `value` is a number that is not `NaN` (`±Infinity` allowed). */
+/** @internal */
 export function checkDeadline(value: unknown, name: string): asserts value is number {
   if (typeof value !== "number" || Number.isNaN(value)) {
     throw new TypeError(
@@ -47,6 +52,7 @@ export function checkDeadline(value: unknown, name: string): asserts value is nu
 }
 
 /** Throws unless `value` is a boolean. */
+/** @internal */
 export function checkBoolean(value: unknown, name: string): asserts value is boolean {
   if (typeof value !== "boolean") {
     throw new TypeError(`Expected \`${name}\` to be a boolean, got ${describe(value)}`);
@@ -54,6 +60,7 @@ export function checkBoolean(value: unknown, name: string): asserts value is boo
 }
 
 /** Throws unless `value` is a plain options object (or undefined). */
+/** @internal */
 export function checkOptions(value: unknown, name: string): void {
   if (value !== undefined && (value === null || typeof value !== "object")) {
     throw new TypeError(`Expected \`${name}\` to be an object, got ${describe(value)}`);
@@ -65,6 +72,7 @@ export function checkOptions(value: unknown, name: string): void {
  * `TypeError` for what is not a number at all, a `RangeError` for a number outside the
  * domain (negative, fractional, `NaN`, too large). `expected` describes the domain.
  */
+/** @internal */
 export function checkInteger(
   value: unknown,
   name: string,

@@ -12,7 +12,8 @@
  * directly. A promise is made only for internal waits that `await w.promise` (lazily,
  * on first read).
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 import type { CancelScope } from "./cancel-scope";
@@ -21,6 +22,7 @@ import type { Task } from "./task";
 import type { TimerEntry, TimerTarget } from "./timer-heap";
 
 /** Anything the scheduler's ready queue can resume: a waiter, or a task about to start. */
+/** @internal */
 export interface Resumable {
   /** The task that runs when this is resumed (for instruments). */
   readonly _task: Task;
@@ -28,14 +30,19 @@ export interface Resumable {
 }
 
 /** Created, not parked yet. */
+/** @internal */
 export const IDLE = 0;
 /** In its scope, waiting. */
+/** @internal */
 export const PARKED = 1;
 /** Woken; its value is delivered in the next batch. */
+/** @internal */
 export const WOKEN = 2;
 /** Failed or cancelled; its error is delivered in the next batch. */
+/** @internal */
 export const FAILED = 3;
 /** Delivered. */
+/** @internal */
 export const SETTLED = 4;
 
 type Settle = (value: unknown) => unknown;
@@ -49,9 +56,8 @@ function capture(res: Settle, rej: Settle): void {
 
 function noop(): void {}
 
-export class Waiter<T = unknown>
-  implements TimerTarget, Resumable, Linked<Waiter>, Queued
-{
+/** @internal */
+export class Waiter<T = unknown> implements TimerTarget, Resumable, Linked<Waiter>, Queued {
   /** Links in the scope's wait list. */
   _prev: Waiter | null = null;
   _next: Waiter | null = null;

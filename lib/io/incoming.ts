@@ -6,7 +6,8 @@
  * wakes it, and a woken wait can no longer be cancelled, so a cancelled `receive` never
  * loses bytes; they stay queued for the next call.
  *
- * @internal
+ * Internal to giambio: not part of the public API.
+ *
  * @module
  */
 import type { Operation } from "../core";

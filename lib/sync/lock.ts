@@ -141,6 +141,7 @@ export class Lock {
 }
 
 /** The body of `acquire()` (`cancellable` false re-acquires after a condition wait). */
+/** @internal */
 export function acquireLock(op: Operation<void>, lock: Lock, cancellable: boolean): void {
   lock._acquire(op, cancellable);
 }

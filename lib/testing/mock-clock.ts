@@ -44,7 +44,8 @@ export interface MockClockOptions {
  * ```
  */
 export class MockClock implements RunClock {
-  /** @internal */ readonly virtual = true;
+  /** Always `true`: time moves only by `jump()` and autojump. */
+  readonly virtual = true;
   /** @internal */ _autojump: number | false;
   /** @internal */
   private _now: number;

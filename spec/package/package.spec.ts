@@ -153,4 +153,29 @@ export async function main(): Promise<number> {
     // Throws with tsc's output if anything does not compile.
     sh(process.execPath, [tsc, "-p", "tsconfig.json"], dir);
   }, 60_000);
+
+  it("shows users no internals: no declaration file in the package has an _ member", () => {
+    const pkg = path.join(dir, "node_modules", "giambio", "dist");
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.d\.m?ts$/.test(e.name)) files.push(p);
+      }
+    };
+    walk(pkg);
+    expect(files.length).toBeGreaterThan(20);
+    const member =
+      /^\s*(?:(?:readonly|private|protected|public|static|abstract|get|set)\s+)*_\w*[?!]?\s*[(:<]/;
+    const found: string[] = [];
+    for (const file of files) {
+      fs.readFileSync(file, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          if (member.test(line)) found.push(`${path.relative(pkg, file)}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    expect(found).toEqual([]);
+  });
 });

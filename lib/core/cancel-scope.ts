@@ -55,13 +55,13 @@ export class CancelScope {
   /** @internal */ _parent: CancelScope | null;
   /** @internal */ readonly _runner: Runner;
   /** @internal Child scopes, in creation order. */
-  readonly _children = new IntrusiveList<CancelScope>();
+  _children: IntrusiveList<CancelScope> | null = null;
   /** @internal Links in the parent's child list. */
   _prev: CancelScope | null = null;
   /** @internal */ _next: CancelScope | null = null;
   /** @internal */ _list: IntrusiveList<CancelScope> | null = null;
   /** @internal Waits parked directly in this scope. */
-  readonly _waits = new IntrusiveList<Waiter>();
+  _waits: IntrusiveList<Waiter> | null = null;
   /** @internal */ _cancelCalled = false;
   /** @internal Effectively cancelled: own cancel, or an unshielded cancelled parent. */
   _cancelled: boolean;
@@ -80,7 +80,7 @@ export class CancelScope {
     this._parent = parent;
     this._runner = runner;
     this._cancelled = parent !== null && parent._cancelled;
-    if (parent !== null) parent._children.push(this);
+    if (parent !== null) (parent._children ??= new IntrusiveList()).push(this);
   }
 
   /**
@@ -201,9 +201,9 @@ export class CancelScope {
 
   /** @internal Moves this scope under a new parent (`nursery.start` after `started()`). */
   _reparent(parent: CancelScope): void {
-    this._parent?._children.remove(this);
+    this._parent?._children?.remove(this);
     this._parent = parent;
-    parent._children.push(this);
+    (parent._children ??= new IntrusiveList()).push(this);
     this._recompute();
   }
 
@@ -222,9 +222,8 @@ export class CancelScope {
     if (this._closed) return;
     this._closed = true;
     this._dropTimer();
-    this._parent?._children.remove(this);
-    const waits = this._waits;
-    for (let w = waits.head; w !== null;) {
+    this._parent?._children?.remove(this);
+    for (let w = this._waits?.head ?? null; w !== null;) {
       const next = w._next;
       w._orphan(newCancelled(this._reason));
       w = next;
@@ -282,13 +281,12 @@ function propagateCancel(root: CancelScope): void {
       signalReason ??= newCancelled(originReason(root));
       s._controller.abort(signalReason);
     }
-    const waits = s._waits;
-    for (let w = waits.head; w !== null;) {
+    for (let w = s._waits?.head ?? null; w !== null;) {
       const next = w._next;
       w._cancel(cancelErrorFor(w._task, s));
       w = next;
     }
-    for (let c = s._children.head; c !== null; c = c._next) {
+    for (let c = s._children?.head ?? null; c !== null; c = c._next) {
       if (!c._cancelled && !c._shield) stack.push(c);
     }
   }
@@ -300,7 +298,7 @@ function propagateUncancel(root: CancelScope): void {
     s._cancelled = false;
     // An aborted AbortSignal cannot be un-aborted: the next read of `signal` makes a new one.
     if (s._controller?.signal.aborted === true) s._controller = null;
-    for (let c = s._children.head; c !== null; c = c._next) {
+    for (let c = s._children?.head ?? null; c !== null; c = c._next) {
       if (c._cancelled && !c._cancelCalled) stack.push(c);
     }
   }
@@ -313,7 +311,7 @@ export function forceCancel(root: CancelScope, reason: unknown): void {
   const stack = [root];
   for (let s = stack.pop(); s !== undefined; s = stack.pop()) {
     all.push(s);
-    for (let c = s._children.head; c !== null; c = c._next) stack.push(c);
+    for (let c = s._children?.head ?? null; c !== null; c = c._next) stack.push(c);
   }
   for (const s of all) s.cancel(reason);
 }

@@ -17,7 +17,7 @@
  * @module
  */
 import type { CancelScope } from "./cancel-scope";
-import type { IntrusiveList, Linked, Queued } from "./list";
+import { IntrusiveList, type Linked, type Queued } from "./list";
 import type { Task } from "./task";
 import type { TimerEntry, TimerTarget } from "./timer-heap";
 
@@ -104,7 +104,7 @@ export class Waiter<T = unknown> implements TimerTarget, Resumable, Linked<Waite
     task._waitingOn = this;
     if (scope !== null) {
       this._scope = scope;
-      scope._waits.push(this);
+      (scope._waits ??= new IntrusiveList<Waiter>()).push(this);
     }
     return this;
   }
@@ -197,7 +197,7 @@ export class Waiter<T = unknown> implements TimerTarget, Resumable, Linked<Waite
 
   private _detach(): void {
     const scope = this._scope;
-    if (scope !== null) scope._waits.remove(this);
+    if (scope !== null) scope._waits?.remove(this);
     if (this._timer !== null) {
       this._task._runner._timers.remove(this._timer);
       this._timer = null;

@@ -256,13 +256,13 @@ async function check(steps: Step[]): Promise<void> {
   for (const scope of probe.scopes) {
     const s = scope as unknown as {
       _closed: boolean;
-      _children: { size: number };
-      _waits: { size: number };
+      _children: { size: number } | null;
+      _waits: { size: number } | null;
       _timer: unknown;
     };
     expect(s._closed).toBe(true);
-    expect(s._children.size).toBe(0);
-    expect(s._waits.size).toBe(0);
+    expect(s._children?.size ?? 0).toBe(0);
+    expect(s._waits?.size ?? 0).toBe(0);
     expect(s._timer).toBeNull();
   }
   expect(hostTimers()).toBe(before);

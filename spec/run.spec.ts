@@ -165,3 +165,20 @@ describe("runWith", () => {
     });
   });
 });
+
+describe("Ctrl-C handling across runs (SPEC §1)", () => {
+  it("adds one SIGINT listener to the process however many runs are alive, and removes it with the last", async () => {
+    const before = process.listenerCount("SIGINT");
+    const controllers = Array.from({ length: 11 }, () => new AbortController());
+    let during = -1;
+    const runs = controllers.map((c) =>
+      giambio.runWith({ signal: c.signal }, () => giambio.sleepForever()).catch(() => undefined),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    during = process.listenerCount("SIGINT");
+    for (const c of controllers) c.abort();
+    await Promise.all(runs);
+    expect(during).toBe(before + 1);
+    expect(process.listenerCount("SIGINT")).toBe(before);
+  });
+});

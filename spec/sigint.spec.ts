@@ -78,3 +78,35 @@ describe("SIGINT during run", () => {
     ]);
   }, 20_000);
 });
+
+describe("a third SIGINT (SPEC §1)", () => {
+  it("ends a process stuck on a promise giambio cannot cancel, with status 130, after writing the task tree", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        "-r",
+        path.join(ROOT, "spec/support/ts-register.js"),
+        path.join(ROOT, "spec/fixtures/sigint.ts"),
+        "stuck",
+      ],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    let sent = 0;
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // Three separate signals, each once the fixture has handled the previous one.
+      const handled = stdout.split("\n").filter((l) => l === "sigint").length;
+      if (stdout.includes("ready") && sent === handled && sent < 3) {
+        sent++;
+        child.kill("SIGINT");
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(130);
+    expect(stderr).toContain("a third Ctrl-C");
+    expect(stderr).toMatch(/waitsOnAForeignPromise #\d+ running/);
+  });
+});

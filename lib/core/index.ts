@@ -22,7 +22,8 @@
 // Public names (the package's entries export them) first, then the kernel's internal
 // interface, which the shipped type declarations leave out (stripInternal).
 export { Task, type TaskState } from "./task";
-export { Nursery, TaskStatus } from "./nursery";
+export { Nursery } from "./nursery";
+export { TaskStatus } from "./task-status";
 export { CancelScope } from "./cancel-scope";
 export type { RunClock, ClockListener } from "./clock";
 export type { Instrument } from "./instruments";

@@ -120,6 +120,7 @@ export class WaitQueue<N extends Queued> {
       if (node !== null && node._queue === this) {
         node._queue = null;
         if (--this.size === 0) this.reset();
+        else if (this.head > 64 && this.head * 2 > this.tail) this.compact();
         return node;
       }
     }

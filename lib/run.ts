@@ -169,7 +169,7 @@ export function runWith<A extends unknown[], T>(
     recordSites,
     ...(turnBudget !== undefined ? { turnBudget } : {}),
   });
-  return runner._start(fn as (...args: unknown[]) => unknown, args);
+  return runner.start(fn as (...args: unknown[]) => unknown, args);
 }
 
 /** Sites are recorded by default in development and tests, or when asked for by env. */

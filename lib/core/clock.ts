@@ -24,7 +24,7 @@ export interface RunClock {
 /** A run, as its clock sees it: told when virtual time has moved. */
 export interface ClockListener {
   /** @internal */
-  _clockMoved(): void;
+  clockMoved(): void;
 }
 
 /** The host's monotonic clock (`performance.now()`), in seconds. */

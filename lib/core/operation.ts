@@ -31,7 +31,6 @@
  */
 import { storage, type Frame } from "./context";
 import type { Runner } from "./runner";
-import type { Task } from "./task";
 import { Chained, chainSettlers } from "./chained";
 import { captureOpSite, formatOpSite, type OpSite } from "./trace";
 import { FAILED, IDLE, PARKED, SETTLED, WOKEN, Waiter } from "./waiter";
@@ -99,11 +98,6 @@ export class Operation<T = unknown> extends Waiter<T> implements Promise<T> {
   /** Whether it has been awaited (or reported as never awaited). */
   get _started(): boolean {
     return this._body === null || this._reported;
-  }
-
-  /** The task that created it. */
-  get task(): Task {
-    return this._task;
   }
 
   /** The run's clock, in seconds. */

@@ -89,7 +89,7 @@ export class Runner {
   }
 
   /** Runs `fn(...args)` as the root task; settles when it (and its children) have. */
-  _start<T>(fn: (...args: unknown[]) => unknown, args: unknown[]): Promise<T> {
+  start<T>(fn: (...args: unknown[]) => unknown, args: unknown[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this._resolveRun = resolve as (value: unknown) => void;
       this._rejectRun = reject;
@@ -216,7 +216,7 @@ export class Runner {
   }
 
   /** The virtual clock moved: fire what is due, then look for idleness again. */
-  _clockMoved(): void {
+  clockMoved(): void {
     if (this._done) return;
     this._timers.fireDue();
     // Time moved but maybe nobody woke (a deadline behind a shield): look again.

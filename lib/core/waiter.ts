@@ -109,6 +109,11 @@ export class Waiter<T = unknown> implements TimerTarget, Resumable, Linked<Waite
     return this;
   }
 
+  /** The task that waits. */
+  get task(): Task {
+    return this._task;
+  }
+
   /** Whether it is still waiting. */
   get _parked(): boolean {
     return this._state === PARKED;

@@ -112,7 +112,7 @@ export class Lock {
     if (next === null) {
       this._owner = null;
     } else {
-      this._owner = next._task;
+      this._owner = next.task;
       next.wake(undefined);
     }
   }

@@ -95,7 +95,7 @@ export class MockClock implements RunClock {
   _jumpTo(time: number): void {
     if (time <= this._now) return;
     this._now = time;
-    for (const l of this._listeners) l._clockMoved();
+    for (const l of this._listeners) l.clockMoved();
   }
 
   /** @internal */

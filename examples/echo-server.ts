@@ -41,7 +41,7 @@ async function server(address: Address): Promise<void> {
 }
 
 async function echoHandler(sock: giambio.AsyncSocket, addr: Address): Promise<void> {
-  {
+  try {
     await using _ = sock; // Handy trick that will automagically close the socket for us when we're done
     await sock.sendAll(Buffer.from("Welcome to the server pal, feel free to send me something!\n"));
     while (true) {
@@ -58,6 +58,10 @@ async function echoHandler(sock: giambio.AsyncSocket, addr: Address): Promise<vo
       await sock.sendAll(Buffer.concat([Buffer.from("Got: "), toSendBack]));
       logInfo(`Echoed back '${escaped}' to ${show(addr)}`);
     }
+  } catch (error) {
+    // A client that hangs up or resets mid-conversation broke only its own connection:
+    // that is not a reason to stop serving everybody else
+    if (!(error instanceof giambio.BrokenResourceError)) throw error;
   }
   // When we leave the block, the client has disconnected
   logInfo(`Connection from ${show(addr)} closed`);
@@ -69,5 +73,7 @@ if (require.main === module) {
     // Exceptions propagate!
     const e = error as Error;
     console.log(`Exiting due to a ${e.name}: '${e.message}'`);
+    // Ctrl-C is how this server is meant to stop; anything else is a failure
+    if (!(error instanceof giambio.KeyboardInterrupt)) process.exitCode = 1;
   });
 }

@@ -28,7 +28,7 @@ import {
   operation,
   type Operation,
 } from "../core";
-import { BrokenResourceError, BusyResourceError, ClosedResourceError } from "../errors";
+import { BrokenResourceError, BusyResourceError, ClosedResourceError, MultiError } from "../errors";
 import { Incoming } from "./incoming";
 import type { Stream } from "./stream";
 
@@ -56,10 +56,27 @@ export function checkPort(port: unknown, name = "port"): asserts port is number 
   checkInteger(port, name, 0, 65535);
 }
 
-function broken(err: unknown): BrokenResourceError {
+/** Which stream each `BrokenResourceError` came from, for `serveTcp`'s handlers. */
+const brokenStreams = new WeakMap<object, AsyncSocket>();
+
+function broken(err: unknown, stream: AsyncSocket): BrokenResourceError {
   const code = (err as { code?: unknown } | null)?.code;
   const what = typeof code === "string" ? code : err instanceof Error ? err.message : String(err);
-  return new BrokenResourceError(`The connection is broken (${what})`, { cause: err });
+  const error = new BrokenResourceError(`The connection is broken (${what})`, { cause: err });
+  brokenStreams.set(error, stream);
+  return error;
+}
+
+/**
+ * @internal Whether `err` says only that `stream` broke: a `BrokenResourceError` from that
+ * stream, or a `MultiError` made only of such errors (SPEC §9: a peer hanging up is not a
+ * server failure).
+ */
+export function onlyBroke(err: unknown, stream: AsyncSocket): boolean {
+  if (err instanceof MultiError) {
+    return err.errors.length > 0 && err.errors.every((e) => onlyBroke(e, stream));
+  }
+  return err instanceof BrokenResourceError && brokenStreams.get(err) === stream;
 }
 
 /**
@@ -258,9 +275,9 @@ export class AsyncSocket implements Stream {
   /** @internal */
   private _onError(err: unknown): void {
     if (this._error === null) this._error = err;
-    this._in.fail(broken(err), false);
+    this._in.fail(broken(err, this), false);
     for (let w = this._acceptLot.shift(); w !== null; w = this._acceptLot.shift())
-      w.fail(broken(err));
+      w.fail(broken(err, this));
   }
 
   /** @internal */
@@ -290,7 +307,7 @@ export class AsyncSocket implements Stream {
       op.fail(new ClosedResourceError("The socket was closed"));
       return;
     }
-    this._in.receive(op, max, this._error === null ? null : broken(this._error));
+    this._in.receive(op, max, this._error === null ? null : broken(this._error, this));
   }
 
   /** @internal The body of `sendAll()`. */
@@ -301,7 +318,7 @@ export class AsyncSocket implements Stream {
       return;
     }
     if (this._error !== null) {
-      op.fail(broken(this._error));
+      op.fail(broken(this._error, this));
       return;
     }
     if (this._sending) {
@@ -320,7 +337,10 @@ export class AsyncSocket implements Stream {
     };
     raw.write(data, (err) => {
       if (err == null) op.wake(undefined);
-      else op.fail(this._closed ? new ClosedResourceError("The socket was closed") : broken(err));
+      else
+        op.fail(
+          this._closed ? new ClosedResourceError("The socket was closed") : broken(err, this),
+        );
     });
   }
 
@@ -348,7 +368,7 @@ export class AsyncSocket implements Stream {
       return;
     }
     if (this._error !== null) {
-      op.fail(broken(this._error));
+      op.fail(broken(this._error, this));
       return;
     }
     this._acceptLot.park(op);

@@ -20,6 +20,7 @@ import {
   TaskStatus,
   checkDuration,
   checkFunction,
+  checkInteger,
   checkOptions,
   compound,
   currentFrame,
@@ -30,7 +31,7 @@ import { MultiError, isCancelled } from "../errors";
 import { withNursery } from "../nursery";
 import { Event } from "../sync/event";
 import { moveOnAfter } from "../timeouts";
-import { AsyncSocket, checkPort } from "./socket";
+import { AsyncSocket, checkPort, onlyBroke } from "./socket";
 
 /** One resolved address, as `dns.promises.lookup(host, { all: true })` returns them. */
 export interface ResolvedAddress {
@@ -232,6 +233,27 @@ export interface ListenOptions {
   host?: string;
   /** The length of the queue of pending connections. @default 511 */
   backlog?: number;
+  /**
+   * `serveTcp` and `serveTls` only: told of each connection whose handler failed only
+   * because that connection broke (a `BrokenResourceError` from its own stream, or a
+   * `MultiError` made only of such errors). The connection is closed and the server goes
+   * on serving; a peer hanging up is not a server failure. Any other error from a handler
+   * stops the server. An error thrown here stops the server too.
+   * @default drop them
+   */
+  onConnectionError?: (error: unknown) => void;
+}
+
+/** @internal Checks the options of `listenTcp`, `serveTcp` and `serveTls`. */
+export function checkListenOptions(options: unknown): void {
+  checkOptions(options, "options");
+  const o = options as ListenOptions | undefined;
+  if (o?.backlog !== undefined) checkInteger(o.backlog, "options.backlog", 0);
+  if (o?.onConnectionError !== undefined && typeof o.onConnectionError !== "function") {
+    throw new TypeError(
+      `Expected \`options.onConnectionError\` to be a function, got ${describe(o.onConnectionError)}`,
+    );
+  }
 }
 
 /** @internal Starts `server` listening; resolves once it is. */
@@ -285,7 +307,7 @@ export function listenTcp(
   if (host !== undefined && typeof host !== "string") {
     throw new TypeError(`Expected \`host\` to be a string, got ${describe(host)}`);
   }
-  checkOptions(options, "options");
+  checkListenOptions(options);
   return compound("listenTcp", currentFrame("listenTcp"), listenOn, port, {
     host,
     backlog: options?.backlog,
@@ -310,8 +332,11 @@ export type ConnectionHandler = (stream: AsyncSocket) => unknown;
  * `handler(stream)` in a task of its own, and closed when the handler returns. Run it with
  * `nursery.start(giambio.serveTcp, handler, port)` to get the bound address back once it
  * listens (so port 0 works in tests). Cancel it to stop: the listener and every open
- * connection are closed. A handler that throws stops the server with its error (nothing
- * is lost); catch inside the handler what should not.
+ * connection are closed. A handler that fails only because its own connection broke (a
+ * `BrokenResourceError` from that stream, or a `MultiError` made only of those) ends that
+ * connection alone: the error goes to `options.onConnectionError`, if given, and the server
+ * goes on. Any other error from a handler stops the server with that error (no bug is
+ * swallowed).
  *
  * @example
  * ```ts
@@ -340,7 +365,7 @@ export function serveTcp(...args: unknown[]): Promise<never> {
   const [handler, port, options] = args as [ConnectionHandler, number, ListenOptions | undefined];
   checkFunction(handler, "handler");
   checkPort(port);
-  checkOptions(options, "options");
+  checkListenOptions(options);
   const frame = currentFrame("serveTcp");
   return compound("serveTcp", frame, serveOn, { handler, status }, { port, options });
 }
@@ -352,7 +377,7 @@ async function serveOn(
 ): Promise<never> {
   const server = net.createServer({ allowHalfOpen: true });
   await listen(server, port, options?.host, options?.backlog);
-  return serveListener(new AsyncSocket(server), handler, status);
+  return serveListener(new AsyncSocket(server), handler, status, options?.onConnectionError);
 }
 
 /** @internal Accepts connections on `listener` forever, each in a task of its own. */
@@ -360,6 +385,7 @@ export async function serveListener(
   listener: AsyncSocket,
   handler: ConnectionHandler,
   status: TaskStatus<net.AddressInfo> | null,
+  onConnectionError: ((error: unknown) => void) | undefined,
 ): Promise<never> {
   try {
     status?.started(listener.address);
@@ -368,7 +394,13 @@ export async function serveListener(
         const conn = await listener.accept();
         nursery.spawn(async function handleConnection() {
           await using stream = conn;
-          await handler(stream);
+          try {
+            await handler(stream);
+          } catch (err) {
+            // A peer hanging up ends its own connection, not the server (SPEC §9).
+            if (!onlyBroke(err, stream)) throw err;
+            onConnectionError?.(err);
+          }
         });
       }
     });

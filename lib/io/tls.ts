@@ -20,6 +20,7 @@ import {
   connectHappy,
   defaultLookup,
   listen,
+  checkListenOptions,
   serveListener,
   type ConnectionHandler,
   type ListenOptions,
@@ -108,7 +109,9 @@ async function openTls(
  * handshake is done, is handled by `handler(stream)` in a task of its own and closed when
  * the handler returns. `tlsOptions` go to `tls.createServer` (`key`, `cert`, ...). Run it
  * with `nursery.start(giambio.serveTls, handler, port, tlsOptions)` to get the bound
- * address back.
+ * address back. As with `serveTcp`, a handler that fails only because its own connection
+ * broke ends that connection alone (the error goes to `options.onConnectionError`); any
+ * other error stops the server.
  *
  * @example
  * ```ts
@@ -144,7 +147,7 @@ export function serveTls(...args: unknown[]): Promise<never> {
       `Expected \`tlsOptions\` to be an object (key, cert, ...), got ${describe(tlsOptions)}`,
     );
   }
-  checkOptions(options, "options");
+  checkListenOptions(options);
   return compound(
     "serveTls",
     currentFrame("serveTls"),
@@ -173,5 +176,10 @@ async function serveTlsOn(
   // A client whose handshake fails is dropped; it is not an error of the server.
   server.on("tlsClientError", (_err: Error, sock: tls.TLSSocket) => sock.destroy());
   await listen(server, port, options?.host, options?.backlog);
-  return serveListener(new AsyncSocket(server, "secureConnection"), handler, status);
+  return serveListener(
+    new AsyncSocket(server, "secureConnection"),
+    handler,
+    status,
+    options?.onConnectionError,
+  );
 }

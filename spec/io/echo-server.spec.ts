@@ -99,4 +99,68 @@ describe("examples/echo-server.ts", () => {
       child.kill("SIGKILL");
     }
   }, 30_000);
+
+  it("survives clients that leave at once, reset or half-close, and serves the next client (SPEC §9)", async () => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [
+        "-r",
+        path.join(ROOT, "spec/support/ts-register.js"),
+        path.join(ROOT, "examples/echo-server.ts"),
+        String(port),
+      ],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once("exit", (code) => resolve(code)),
+    );
+    const welcome = "Welcome to the server pal, feel free to send me something!\n-> ";
+    const closedLogs = (): number => (stderr.match(/Connection from .* closed/g) ?? []).length;
+    /** A fresh client is greeted and echoed: the server is still serving. */
+    const stillServes = async (): Promise<void> => {
+      const c = await client(port);
+      await until(() => c.data() === welcome, "the welcome of a fresh client");
+      c.sock.write("ping\n");
+      await until(() => c.data().endsWith("Got: ping\n-> "), "the echo to a fresh client");
+      const before = closedLogs();
+      c.sock.end();
+      await c.closed;
+      await until(() => closedLogs() > before, "the fresh client's disconnect log");
+    };
+    try {
+      await until(() => stderr.includes("serving asynchronously"), "the server to listen");
+      const faults: [string, (c: net.Socket) => void][] = [
+        ["connect and close at once", (c) => c.destroy()],
+        ["reset while the server waits to read", (c) => c.resetAndDestroy()],
+        [
+          "send, then reset while the server replies",
+          (c) => {
+            c.write("x".repeat(64 * 1024));
+            c.resetAndDestroy();
+          },
+        ],
+        ["half-close", (c) => c.end()],
+      ];
+      for (const [, fault] of faults) {
+        const before = closedLogs();
+        const c = await client(port);
+        c.sock.on("error", () => undefined);
+        fault(c.sock);
+        await c.closed;
+        await until(() => closedLogs() > before, "the faulty client's disconnect log");
+        await stillServes();
+      }
+      expect(stdout).toBe("");
+      child.kill("SIGINT");
+      expect(await exited).toBe(0);
+      expect(stdout.trim()).toBe("Exiting due to a KeyboardInterrupt: 'Interrupted by SIGINT'");
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 30_000);
 });

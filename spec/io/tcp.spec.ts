@@ -20,6 +20,106 @@ function sockets(): number {
   return process.getActiveResourcesInfo().filter((r) => r.startsWith("TCP")).length;
 }
 
+describe("serveTcp: a peer hanging up is not a server failure (SPEC §9)", () => {
+  /** Connects, sends a line, and resets the connection (RST instead of FIN). */
+  async function resetClient(port: number): Promise<void> {
+    const s = await giambio.openTcpStream("127.0.0.1", port);
+    await s.sendAll(Buffer.from("about to reset\n"));
+    (s.raw as net.Socket).resetAndDestroy();
+    s.close();
+  }
+
+  /** The server still answers a well-behaved client. */
+  async function stillServes(port: number): Promise<void> {
+    await using s = await giambio.openTcpStream("127.0.0.1", port);
+    await s.sendAll(Buffer.from("still there?"));
+    expect((await receiveExactly(s, 12)).toString()).toBe("still there?");
+  }
+
+  it("ends only the broken connection, and hands its BrokenResourceError to onConnectionError", async () => {
+    const reported: unknown[] = [];
+    await runIo(async () => {
+      await giambio.withNursery(async (nursery) => {
+        const addr = await nursery.start(giambio.serveTcp, echo, 0, {
+          host: "127.0.0.1",
+          onConnectionError: (err: unknown) => void reported.push(err),
+        });
+        await resetClient(addr.port);
+        while (reported.length === 0) await giambio.sleep(0.001);
+        await stillServes(addr.port);
+        nursery.cancel();
+      });
+    });
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toBeInstanceOf(giambio.BrokenResourceError);
+  });
+
+  it("absorbs a MultiError made only of its own connection's breaks (a reader/writer split)", async () => {
+    const reported: unknown[] = [];
+    await runIo(async () => {
+      await giambio.withNursery(async (nursery) => {
+        const addr = await nursery.start(
+          giambio.serveTcp,
+          async (stream: giambio.AsyncSocket) => {
+            // Both halves fail at once when the peer resets: a MultiError of two breaks.
+            await giambio.withNursery(async (halves) => {
+              halves.spawn(async () => {
+                for (;;) if ((await stream.receive(1024)).length === 0) return;
+              });
+              halves.spawn(async () => {
+                for (;;) await stream.sendAll(Buffer.alloc(64 * 1024));
+              });
+            });
+          },
+          0,
+          { host: "127.0.0.1", onConnectionError: (err: unknown) => void reported.push(err) },
+        );
+        await resetClient(addr.port);
+        while (reported.length === 0) await giambio.sleep(0.001);
+        nursery.cancel();
+      });
+    });
+    expect(reported).toHaveLength(1);
+    const err = reported[0];
+    const leaves = err instanceof giambio.MultiError ? err.errors : [err];
+    for (const e of leaves) expect(e).toBeInstanceOf(giambio.BrokenResourceError);
+  });
+
+  it("still stops the server on any other error from a handler, which reaches its nursery", async () => {
+    const bug = new Error("a bug in the handler");
+    const r = await outcome(
+      runIo(async () => {
+        await giambio.withNursery(async (nursery) => {
+          const addr = await nursery.start(
+            giambio.serveTcp,
+            async () => {
+              throw bug;
+            },
+            0,
+            { host: "127.0.0.1", onConnectionError: () => undefined },
+          );
+          await using _s = await giambio.openTcpStream("127.0.0.1", addr.port);
+          await giambio.sleepForever();
+        });
+      }),
+    );
+    expect(r.error).toBe(bug);
+  });
+
+  it("refuses a bad backlog or onConnectionError at the call", async () => {
+    await runIo(async () => {
+      expect(() => giambio.serveTcp(echo, 0, { backlog: -5 })).toThrow(
+        "Expected `options.backlog` to be",
+      );
+      expect(() => giambio.serveTcp(echo, 0, { backlog: "x" as never })).toThrow(TypeError);
+      expect(() => giambio.serveTcp(echo, 0, { onConnectionError: 5 as never })).toThrow(
+        "Expected `options.onConnectionError` to be a function, got `5` (number)",
+      );
+      expect(() => giambio.listenTcp(0, "127.0.0.1", { backlog: 1.5 })).toThrow(RangeError);
+    });
+  });
+});
+
 describe("serveTcp", () => {
   it("reports its bound address through nursery.start (port 0), and serves concurrent clients", async () => {
     await runIo(async () => {

@@ -56,6 +56,8 @@ export { runScope, type ScopeSpec } from "./scope-run";
 /** @internal */
 export { describeRun } from "./introspect";
 /** @internal */
+export { trackResource, type Closeable, type TrackedResource } from "./resources";
+/** @internal */
 export { waitIdle, describeCurrentRun } from "./testing-hooks";
 /** @internal */
 export {

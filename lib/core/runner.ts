@@ -25,6 +25,7 @@ import { neverAwaited, type Operation } from "./operation";
 import { DEFAULT_TURN_BUDGET, Scheduler, type Ready } from "./scheduler";
 import { Task, captureContext } from "./task";
 import { Timers } from "./timers";
+import { closeLeftovers, type TrackedResource } from "./resources";
 
 /** Microtasks of the run are queued as reactions to it: cheaper than `queueMicrotask`. */
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -65,6 +66,8 @@ export class Runner {
   private _opCheckPending = false;
   private _opCheckBefore = 0;
   private _afterBatchDue = false;
+  /** Streams opened in the run and not closed yet (see resources.ts). */
+  readonly _resources = new Set<TrackedResource>();
   _root: Task | null = null;
   readonly _rootScope: CancelScope;
   private _resolveRun: ((value: unknown) => void) | null = null;
@@ -169,6 +172,7 @@ export class Runner {
     this._taskExited();
     this._done = true;
     const interrupts = this._interrupts.count;
+    if (this._resources.size > 0) closeLeftovers(this._resources);
     this._cleanup();
     if (this._instruments !== null) {
       this._afterBatch();

@@ -26,7 +26,9 @@ import {
   currentFrame,
   describe,
   operation,
+  trackResource,
   type Operation,
+  type TrackedResource,
 } from "../core";
 import { BrokenResourceError, BusyResourceError, ClosedResourceError, MultiError } from "../errors";
 import { Incoming } from "./incoming";
@@ -111,6 +113,8 @@ export class AsyncSocket implements Stream {
   private readonly _acceptLot = new ParkingLot();
   /** @internal */
   private readonly _connectionEvent: string;
+  /** @internal Its registration with the run it was opened in (closed at the run's end). */
+  private readonly _tracked: TrackedResource | null;
 
   /**
    * @internal Use {@link wrapSocket}. `connectionEvent` is the server event that delivers a
@@ -131,6 +135,28 @@ export class AsyncSocket implements Stream {
       raw.on("error", (err: unknown) => this._onError(err));
       raw.on("close", () => this._onEnd());
     }
+    this._tracked = trackResource(this);
+  }
+
+  /** @internal Whether the Node socket or server is still open. */
+  isResourceOpen(): boolean {
+    const raw = this.raw;
+    return raw instanceof net.Server ? raw.listening : !raw.destroyed;
+  }
+
+  /** @internal How a warning names it. */
+  describeResource(): string {
+    const raw = this.raw;
+    if (raw instanceof net.Server) {
+      const a = raw.address();
+      return typeof a === "object" && a !== null
+        ? `a listening socket on ${a.address}:${a.port}`
+        : "a listening socket";
+    }
+    // The peer's address can no longer be read once the peer has reset the connection.
+    return raw.remoteAddress !== undefined
+      ? `a connection to ${raw.remoteAddress}:${raw.remotePort ?? "?"}`
+      : `a connection from local port ${raw.localPort ?? "?"}`;
   }
 
   /** The local address (a listener's bound address, with the port chosen for port 0). */
@@ -221,6 +247,7 @@ export class AsyncSocket implements Stream {
   close(): void {
     if (this._closed) return;
     this._closed = true;
+    this._tracked?.untrack();
     const err = new ClosedResourceError("The socket was closed");
     this._in.fail(err, true);
     for (let w = this._acceptLot.shift(); w !== null; w = this._acceptLot.shift()) w.fail(err);

@@ -1,10 +1,13 @@
 /**
  * TCP on loopback: serveTcp, happy eyeballs, backpressure, resets, and no leftovers.
  */
+import { spawnSync } from "node:child_process";
 import * as net from "node:net";
+import * as path from "node:path";
 import * as giambio from "giambio";
 import { taskTree, waitAllTasksBlocked } from "giambio/testing";
 import { outcome } from "../support/giambio";
+import { expectWarning } from "../support/warnings";
 import { receiveExactly, runIo, text } from "../support/streams";
 
 /** An echo handler like the seed's, without the prompt. */
@@ -404,4 +407,47 @@ describe("AsyncSocket.connect", () => {
 
 describe("text helper", () => {
   it("decodes", () => expect(text(Buffer.from("ok"))).toBe("ok"));
+});
+
+describe("a stream still open when its run ends (SPEC §9)", () => {
+  it("is closed by the run, with a GiambioWarning naming it", async () => {
+    let raw: net.Socket | undefined;
+    let server: net.Server | undefined;
+    const warnings = await expectWarning(
+      () =>
+        runIo(async () => {
+          const listener = await giambio.listenTcp(0, "127.0.0.1");
+          server = listener.raw as net.Server;
+          const s = await giambio.openTcpStream("127.0.0.1", listener.address.port);
+          raw = s.raw as net.Socket;
+          await s.sendAll(Buffer.from("left open"));
+        }),
+      "was still open when its run ended",
+    );
+    expect(warnings.map((w) => w.message.split(" was still open")[0])).toEqual([
+      expect.stringMatching(/^a listening socket on 127\.0\.0\.1:\d+$/),
+      // The peer's address, unless the peer's reset has already reached the socket.
+      expect.stringMatching(/^a connection (to 127\.0\.0\.1|from local port )\d*:?\d+$/),
+    ]);
+    expect(raw?.destroyed).toBe(true);
+    expect(server?.listening).toBe(false);
+  });
+
+  it("never keeps the process alive: a program that leaves sockets open exits on its own", () => {
+    const root = path.resolve(__dirname, "..", "..");
+    const result = spawnSync(
+      process.execPath,
+      [
+        "-r",
+        path.join(root, "spec/support/ts-register.js"),
+        path.join(root, "spec/fixtures/left-open.ts"),
+      ],
+      { cwd: root, encoding: "utf8", timeout: 20_000 },
+    );
+    expect(result.signal).toBeNull(); // not killed by the timeout
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe("opened\n");
+    const left = result.stderr.split("\n").filter((l) => l.includes("was still open"));
+    expect(left).toHaveLength(2);
+  });
 });

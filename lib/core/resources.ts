@@ -1,0 +1,76 @@
+/**
+ * Resources a run owns: streams opened inside it. SPEC §9: a stream still open when its run
+ * ends is closed by the run, which emits a `GiambioWarning` naming it (and, with sites
+ * recorded, where it was opened), so an open socket never keeps the process alive after
+ * `run` has settled.
+ *
+ * Internal to giambio: not part of the public API.
+ *
+ * @module
+ */
+import { storage } from "./context";
+import type { Runner } from "./runner";
+import { captureOpSite, formatOpSite, type OpSite } from "./trace";
+
+/** What a run can close for its owner. */
+export interface Closeable {
+  close(): void;
+  /** How the warning names it (`"a TCP connection to 127.0.0.1:8080"`). */
+  describeResource(): string;
+  /** Whether it still holds something open (a socket destroyed by hand does not). */
+  isResourceOpen(): boolean;
+}
+
+/** @internal One resource, registered with its run. */
+export class TrackedResource {
+  /** @internal */
+  constructor(
+    readonly _runner: Runner,
+    readonly _resource: Closeable,
+    readonly _site: OpSite | null,
+  ) {}
+
+  /** @internal The owner closed it: the run forgets it. */
+  untrack(): void {
+    this._runner._resources.delete(this);
+  }
+}
+
+/**
+ * @internal Registers `resource` with the run of the calling code, if it runs inside one
+ * that has not ended; returns the registration, or `null`.
+ */
+export function trackResource(resource: Closeable): TrackedResource | null {
+  const frame = storage.getStore();
+  if (frame === undefined) return null;
+  const runner = frame._task._runner;
+  if (runner._done) return null;
+  const tracked = new TrackedResource(
+    runner,
+    resource,
+    runner._recordSites ? captureOpSite() : null,
+  );
+  runner._resources.add(tracked);
+  return tracked;
+}
+
+/** @internal The run has ended: closes what is still open, with a warning for each. */
+export function closeLeftovers(resources: Set<TrackedResource>): void {
+  for (const tracked of [...resources]) {
+    resources.delete(tracked);
+    let what: string;
+    try {
+      if (!tracked._resource.isResourceOpen()) continue;
+      what = tracked._resource.describeResource();
+      tracked._resource.close();
+    } catch (err) {
+      what = `a stream (closing it threw ${String(err)})`;
+    }
+    const site = tracked._site !== null ? formatOpSite(tracked._site) : null;
+    process.emitWarning(
+      `${what} was still open when its run ended${site !== null ? ` (opened at ${site})` : ""}; ` +
+        "the run closed it. Close streams where you are done with them, e.g. with `await using`.",
+      "GiambioWarning",
+    );
+  }
+}

@@ -157,7 +157,9 @@ export function runWith<A extends unknown[], T>(
   if (insideLiveRun()) {
     throw new TypeError(
       "giambio.run() was called from inside a running task; a run cannot nest. " +
-        "Start concurrent work with giambio.spawn() or a nursery instead",
+        "Start concurrent work with giambio.spawn() or a nursery instead. This includes " +
+        "callbacks created inside a task (a setTimeout, a net.Server's connection handler): " +
+        "spawn that work into a nursery you hold, or start the server outside the run",
     );
   }
   const runner = new Runner({

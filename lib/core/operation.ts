@@ -316,6 +316,7 @@ export function neverAwaited(op: Operation, runner: Runner): string {
         : " (run with runWith({ recordSites: true }) or GIAMBIO_RECORD_SITES=1 to see where it was created)";
   return (
     `giambio.${op._name}() was never awaited${where}, in task ${JSON.stringify(op._task.name)}. ` +
-    "It did not run: put `await` before it (typescript-eslint's no-floating-promises catches this)."
+    "It has not run, and runs only if awaited: put `await` before it (typescript-eslint's " +
+    "no-floating-promises catches this)."
   );
 }

@@ -93,10 +93,11 @@ export class Runner {
 
   /** Runs `fn(...args)` as the root task; settles when it (and its children) have. */
   start<T>(fn: (...args: unknown[]) => unknown, args: unknown[]): Promise<T> {
+    // Throws at the call if the clock is in use by another run.
+    this._clock._attach(this);
     return new Promise<T>((resolve, reject) => {
       this._resolveRun = resolve as (value: unknown) => void;
       this._rejectRun = reject;
-      this._clock._attach(this);
       this._interrupts.start((reason) => this._rootScope.cancel(reason));
       if (this._instruments !== null) this._hook("beforeRun");
       const root = new Task(this, fn, args, null, this._rootScope, captureContext());

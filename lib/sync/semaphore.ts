@@ -54,7 +54,7 @@ export class Semaphore {
   constructor(initial: number, max?: number) {
     checkInteger(initial, "initial", 0);
     if (max !== undefined) {
-      checkInteger(max, "max", 1);
+      checkInteger(max, "max", 1, Number.MAX_SAFE_INTEGER, true);
       if (initial > max) {
         throw new RangeError(
           `Expected \`initial\` to be at most \`max\` (${max}), got ${describe(initial)}`,

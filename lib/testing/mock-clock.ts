@@ -88,6 +88,12 @@ export class MockClock implements RunClock {
    */
   jump(seconds: number): void {
     checkDuration(seconds, "seconds");
+    if (seconds === Infinity) {
+      throw new RangeError(
+        "Expected `seconds` to be a finite number >= 0, got `Infinity` (number): a clock that " +
+          "reads Infinity can never move again",
+      );
+    }
     this._jumpTo(this._now + seconds);
   }
 
@@ -100,6 +106,13 @@ export class MockClock implements RunClock {
 
   /** @internal */
   _attach(listener: ClockListener): void {
+    if (this._listeners.size > 0) {
+      // One run's autojump would skip past the other run's deadlines.
+      throw new TypeError(
+        "This MockClock is already used by a run that has not ended: give each run its own " +
+          "MockClock",
+      );
+    }
     this._listeners.add(listener);
   }
 

@@ -219,3 +219,11 @@ describe("Condition", () => {
     });
   });
 });
+
+describe("Semaphore's max", () => {
+  it("accepts Infinity, as statistics() reports for an unbounded semaphore", () => {
+    const sem = new giambio.Semaphore(1, Infinity);
+    expect(sem.statistics().max).toBe(Infinity);
+    expect(new giambio.Semaphore(1).statistics().max).toBe(Infinity);
+  });
+});

@@ -83,3 +83,26 @@ describe("MockClock", () => {
     expect(() => new MockClock(null as never)).toThrow(TypeError);
   });
 });
+
+describe("MockClock misuse (issue 10)", () => {
+  it("refuses a second live run on the same clock, at the call", async () => {
+    const clock = new MockClock({ autojump: true });
+    const controller = new AbortController();
+    const first = giambio
+      .runWith({ clock, handleSignals: false, signal: controller.signal }, () =>
+        giambio.sleepForever(),
+      )
+      .catch(() => undefined);
+    expect(() => giambio.runWith({ clock, handleSignals: false }, async () => {})).toThrow(
+      "This MockClock is already used by a run that has not ended",
+    );
+    controller.abort();
+    await first;
+    // Once the first run has ended, the clock can be used again.
+    await giambio.runWith({ clock, handleSignals: false }, () => giambio.sleep(1));
+  });
+
+  it("refuses to jump to Infinity", () => {
+    expect(() => new MockClock().jump(Infinity)).toThrow(RangeError);
+  });
+});

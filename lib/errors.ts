@@ -148,7 +148,8 @@ function summarize(errors: readonly unknown[]): string {
  * {
  *   await using nursery = giambio.openNursery();
  *   nursery.spawn(giambio.sleepForever);
- * } // throws NurseryError: `await nursery.join()` was not awaited; 1 child cancelled
+ * } // throws NurseryError: The nursery block was left while 1 child was still running and
+ *   // `await nursery.join()` had not been awaited; it was cancelled. ...
  * ```
  */
 export class NurseryError extends Error {

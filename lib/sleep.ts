@@ -14,8 +14,9 @@ import {
 } from "./core";
 
 /**
- * The current time of the run's clock, in seconds: monotonic, and virtual under a
- * `MockClock`. Only differences between two readings mean anything.
+ * The current time of the run's clock, in seconds: monotonic, counted from when the process
+ * started (as `performance.now()` is, in milliseconds), and virtual under a `MockClock`
+ * (from its `start`, 0 by default). Only differences between two readings mean anything.
  *
  * @example
  * ```ts

@@ -42,32 +42,42 @@ async function until(check: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Starts the example on a free port; `out` collects what it prints. */
+async function startEcho(): Promise<{
+  port: number;
+  child: ReturnType<typeof spawn>;
+  out: { stdout: string; stderr: string };
+  exited: Promise<number | null>;
+}> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      "-r",
+      path.join(ROOT, "spec/support/ts-register.js"),
+      path.join(ROOT, "examples/echo-server.ts"),
+      String(port),
+    ],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const out = { stdout: "", stderr: "" };
+  child.stdout?.setEncoding("utf8").on("data", (c: string) => (out.stdout += c));
+  child.stderr?.setEncoding("utf8").on("data", (c: string) => (out.stderr += c));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
+  return { port, child, out, exited };
+}
+
 describe("examples/echo-server.ts", () => {
   it("greets, prompts and echoes like the seed, and Ctrl-C closes every connection and prints the seed's exit message", async () => {
-    const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [
-        "-r",
-        path.join(ROOT, "spec/support/ts-register.js"),
-        path.join(ROOT, "examples/echo-server.ts"),
-        String(port),
-      ],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    const exited = new Promise<number | null>((resolve) =>
-      child.once("exit", (code) => resolve(code)),
-    );
+    const { port, child, out, exited } = await startEcho();
     try {
       await until(
-        () => stderr.includes("Echo server serving asynchronously"),
+        () => out.stderr.includes("Echo server serving asynchronously"),
         "the server to listen",
       );
-      expect(stderr).toMatch(
+      expect(out.stderr).toMatch(
         /^\[INFO\] \d\d\/\d\d\/\d{4} [AP]M Echo server serving asynchronously at \('', \d+\)$/m,
       );
       const a = await client(port);
@@ -80,47 +90,30 @@ describe("examples/echo-server.ts", () => {
         () => a.data().endsWith("Got: hello\n-> ") && b.data().endsWith("Got: caf\u00e9\n-> "),
         "the echoes",
       );
-      expect(stderr).toMatch(/\[INFO\] .* \('127\.0\.0\.1', \d+\) connected/);
-      expect(stderr).toContain("Got: 'hello\\n' from ('127.0.0.1', ");
-      expect(stderr).toContain("Echoed back 'hello\\n' to ('127.0.0.1', ");
+      expect(out.stderr).toMatch(/\[INFO\] .* \('127\.0\.0\.1', \d+\) connected/);
+      expect(out.stderr).toContain("Got: 'hello\\n' from ('127.0.0.1', ");
+      expect(out.stderr).toContain("Echoed back 'hello\\n' to ('127.0.0.1', ");
       // One client leaves by itself.
       b.sock.end();
       await b.closed;
       await until(
-        () => /Connection from \('127\.0\.0\.1', \d+\) closed/.test(stderr),
+        () => /Connection from \('127\.0\.0\.1', \d+\) closed/.test(out.stderr),
         "the disconnect log",
       );
       // Ctrl-C: the other connection is closed by the server as it unwinds.
       child.kill("SIGINT");
       await a.closed;
       expect(await exited).toBe(0);
-      expect(stdout.trim()).toBe("Exiting due to a KeyboardInterrupt: 'Interrupted by SIGINT'");
+      expect(out.stdout.trim()).toBe("Exiting due to a KeyboardInterrupt: 'Interrupted by SIGINT'");
     } finally {
       child.kill("SIGKILL");
     }
   }, 30_000);
 
   it("survives clients that leave at once, reset or half-close, and serves the next client (SPEC §9)", async () => {
-    const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [
-        "-r",
-        path.join(ROOT, "spec/support/ts-register.js"),
-        path.join(ROOT, "examples/echo-server.ts"),
-        String(port),
-      ],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    const exited = new Promise<number | null>((resolve) =>
-      child.once("exit", (code) => resolve(code)),
-    );
+    const { port, child, out, exited } = await startEcho();
     const welcome = "Welcome to the server pal, feel free to send me something!\n-> ";
-    const closedLogs = (): number => (stderr.match(/Connection from .* closed/g) ?? []).length;
+    const closedLogs = (): number => (out.stderr.match(/Connection from .* closed/g) ?? []).length;
     /** A fresh client is greeted and echoed: the server is still serving. */
     const stillServes = async (): Promise<void> => {
       const c = await client(port);
@@ -133,7 +126,7 @@ describe("examples/echo-server.ts", () => {
       await until(() => closedLogs() > before, "the fresh client's disconnect log");
     };
     try {
-      await until(() => stderr.includes("serving asynchronously"), "the server to listen");
+      await until(() => out.stderr.includes("serving asynchronously"), "the server to listen");
       const faults: [string, (c: net.Socket) => void][] = [
         ["connect and close at once", (c) => c.destroy()],
         ["reset while the server waits to read", (c) => c.resetAndDestroy()],
@@ -155,10 +148,10 @@ describe("examples/echo-server.ts", () => {
         await until(() => closedLogs() > before, "the faulty client's disconnect log");
         await stillServes();
       }
-      expect(stdout).toBe("");
+      expect(out.stdout).toBe("");
       child.kill("SIGINT");
       expect(await exited).toBe(0);
-      expect(stdout.trim()).toBe("Exiting due to a KeyboardInterrupt: 'Interrupted by SIGINT'");
+      expect(out.stdout.trim()).toBe("Exiting due to a KeyboardInterrupt: 'Interrupted by SIGINT'");
     } finally {
       child.kill("SIGKILL");
     }

@@ -6,6 +6,33 @@
  */
 import { inspect } from "node:util";
 
+// Argument checks for the constructors below. The kernel's helpers (lib/core/validate.ts)
+// cannot be imported here: the kernel imports this module. Same message shape.
+function shown(value: unknown): string {
+  const text =
+    typeof value === "string"
+      ? JSON.stringify(value)
+      : typeof value === "object" && value !== null
+        ? `[object ${value.constructor?.name ?? "Object"}]`
+        : String(value);
+  return `\`${text}\` (${value === null ? "null" : typeof value})`;
+}
+
+function checkMessage(message: unknown, name = "message"): void {
+  if (typeof message !== "string") {
+    throw new TypeError(`Expected \`${name}\` to be a string, got ${shown(message)}`);
+  }
+}
+
+function checkCount(value: unknown, name: string, min: number): void {
+  if (typeof value !== "number") {
+    throw new TypeError(`Expected \`${name}\` to be an integer >= ${min}, got ${shown(value)}`);
+  }
+  if (!Number.isInteger(value) || value < min) {
+    throw new RangeError(`Expected \`${name}\` to be an integer >= ${min}, got ${shown(value)}`);
+  }
+}
+
 /**
  * Thrown into a task at a checkpoint when a cancel scope around it has been cancelled.
  *
@@ -102,6 +129,7 @@ export function isCancelled(err: unknown): boolean {
  */
 export class TooSlowError extends Error {
   constructor(message = "The operation did not finish before its deadline") {
+    checkMessage(message);
     super(message);
     this.name = "TooSlowError";
   }
@@ -128,7 +156,16 @@ export class MultiError extends AggregateError {
   declare readonly errors: unknown[];
 
   constructor(errors: readonly unknown[], message?: string) {
-    super(errors, message ?? `${errors.length} tasks failed: ${summarize(errors)}`);
+    if (
+      typeof errors !== "object" ||
+      errors === null ||
+      typeof (errors as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function"
+    ) {
+      throw new TypeError(`Expected \`errors\` to be an array of errors, got ${shown(errors)}`);
+    }
+    if (message !== undefined) checkMessage(message);
+    const list = Array.isArray(errors) ? errors : [...(errors as Iterable<unknown>)];
+    super(list, message ?? `${list.length} tasks failed: ${summarize(list)}`);
     this.name = "MultiError";
   }
 }
@@ -157,6 +194,8 @@ export class NurseryError extends Error {
   readonly cancelled: number;
 
   constructor(message: string, cancelled = 0) {
+    checkMessage(message);
+    checkCount(cancelled, "cancelled", 0);
     super(message);
     this.name = "NurseryError";
     this.cancelled = cancelled;
@@ -180,6 +219,7 @@ export class TaskCancelledError extends Error {
   readonly taskName: string;
 
   constructor(taskName: string) {
+    checkMessage(taskName, "taskName");
     super(`Task ${JSON.stringify(taskName)} was cancelled`);
     this.name = "TaskCancelledError";
     this.taskName = taskName;
@@ -203,6 +243,8 @@ export class KeyboardInterrupt extends Error {
   readonly signals: number;
 
   constructor(message = "Interrupted by SIGINT", signals = 1) {
+    checkMessage(message);
+    checkCount(signals, "signals", 1);
     super(message);
     this.name = "KeyboardInterrupt";
     this.signals = signals;
@@ -225,6 +267,7 @@ export class KeyboardInterrupt extends Error {
  */
 export class EndOfChannel extends Error {
   constructor(message = "The channel was closed by every sender and its buffer is empty") {
+    checkMessage(message);
     super(message);
     this.name = "EndOfChannel";
   }
@@ -242,6 +285,7 @@ export class EndOfChannel extends Error {
  */
 export class ClosedResourceError extends Error {
   constructor(message = "The resource was closed") {
+    checkMessage(message);
     super(message);
     this.name = "ClosedResourceError";
   }
@@ -264,6 +308,10 @@ export class ClosedResourceError extends Error {
  */
 export class BrokenResourceError extends Error {
   constructor(message = "The resource is broken", options?: { cause?: unknown }) {
+    checkMessage(message);
+    if (options !== undefined && (typeof options !== "object" || options === null)) {
+      throw new TypeError(`Expected \`options\` to be an object, got ${shown(options)}`);
+    }
     super(message, options);
     this.name = "BrokenResourceError";
   }
@@ -281,6 +329,7 @@ export class BrokenResourceError extends Error {
  */
 export class BusyResourceError extends Error {
   constructor(message = "Another task is already using this resource") {
+    checkMessage(message);
     super(message);
     this.name = "BusyResourceError";
   }
@@ -302,6 +351,7 @@ export class BusyResourceError extends Error {
  */
 export class WouldBlock extends Error {
   constructor(message = "The operation would block") {
+    checkMessage(message);
     super(message);
     this.name = "WouldBlock";
   }

@@ -106,7 +106,9 @@ export class MemorySendChannel<T> implements AsyncDisposable {
   private _closed = false;
 
   /** @internal Made by `openMemoryChannel` and `clone()`. */
-  constructor(private readonly _state: ChannelState<T>) {}
+  constructor(private readonly _state: ChannelState<T>) {
+    if (!(_state instanceof ChannelState)) throw handMade("MemorySendChannel");
+  }
 
   /**
    * Sends `value`, waiting while the buffer is full (and, for a rendezvous channel, until
@@ -229,7 +231,9 @@ export class MemoryReceiveChannel<T> implements AsyncDisposable, AsyncIterable<T
   private _closed = false;
 
   /** @internal Made by `openMemoryChannel` and `clone()`. */
-  constructor(private readonly _state: ChannelState<T>) {}
+  constructor(private readonly _state: ChannelState<T>) {
+    if (!(_state instanceof ChannelState)) throw handMade("MemoryReceiveChannel");
+  }
 
   /**
    * Receives the next value, waiting until there is one.
@@ -347,6 +351,12 @@ export class MemoryReceiveChannel<T> implements AsyncDisposable, AsyncIterable<T
     else if (this._state.openSend === 0) throw new EndOfChannel();
     else this._state.receiveLot.park(op).end = this;
   }
+}
+
+function handMade(what: string): TypeError {
+  return new TypeError(
+    `${what} objects are made by openMemoryChannel() (or clone()); do not construct them`,
+  );
 }
 
 function sendValue<T>(op: Operation<void>, end: MemorySendChannel<T>, value: T): void {

@@ -77,6 +77,12 @@ export class CancelScope {
 
   /** @internal Scopes are made by the runtime; see the functions listed above. */
   constructor(parent: CancelScope | null, runner: Runner) {
+    if (typeof runner !== "object" || runner === null || typeof parent !== "object") {
+      throw new TypeError(
+        "CancelScope objects are made by withCancelScope(), moveOnAfter(), moveOnAt(), " +
+          "failAfter() and failAt(), which pass one to their function; do not construct them",
+      );
+    }
     this._parent = parent;
     this._runner = runner;
     this._cancelled = parent !== null && parent._cancelled;

@@ -52,6 +52,11 @@ export class Nursery {
 
   /** @internal Nurseries are made by `withNursery`, `openNursery` and tasks. */
   constructor(owner: Task, scope: CancelScope, implicit: boolean) {
+    if (typeof owner !== "object" || owner === null || typeof implicit !== "boolean") {
+      throw new TypeError(
+        "Nursery objects are made by withNursery() and openNursery(); do not construct them",
+      );
+    }
     this._owner = owner;
     this._scope = scope;
     this._runner = owner._runner;

@@ -35,6 +35,12 @@ export class TaskStatus<V = undefined> {
 
   /** @internal */
   constructor(nursery: Nursery, callerScope: CancelScope) {
+    if (typeof nursery !== "object" || nursery === null) {
+      throw new TypeError(
+        "TaskStatus objects are made by nursery.start(), which passes one to the task's " +
+          "function; do not construct them",
+      );
+    }
     this._nursery = nursery;
     this._callerScope = callerScope;
   }

@@ -102,6 +102,13 @@ export class Task<T = unknown> implements Frame {
     scopeParent: CancelScope,
     ctx: AsyncResource,
   ) {
+    // Cheap guard against a hand-made task (giambio always passes these two).
+    if (typeof runner !== "object" || runner === null || typeof fn !== "function") {
+      throw new TypeError(
+        "Task objects are made by spawn(), nursery.spawn() or nursery.start(); do not " +
+          "construct them",
+      );
+    }
     this.id = nextId++;
     this.name = fn.name || "<anonymous>";
     this._runner = runner;

@@ -121,6 +121,12 @@ export class AsyncSocket implements Stream {
    * new connection (`"secureConnection"` for a TLS server).
    */
   constructor(raw: net.Socket | net.Server, connectionEvent = "connection") {
+    if (!(raw instanceof net.Socket) && !(raw instanceof net.Server)) {
+      throw new TypeError(
+        "AsyncSocket objects are made by wrapSocket(), openTcpStream(), listenTcp() and " +
+          `the servers; do not construct them (got ${describe(raw)})`,
+      );
+    }
     this.raw = raw;
     this._connectionEvent = connectionEvent;
     if (raw instanceof net.Server) {
@@ -161,9 +167,12 @@ export class AsyncSocket implements Stream {
 
   /** The local address (a listener's bound address, with the port chosen for port 0). */
   get address(): net.AddressInfo {
-    const a = this.raw.address();
-    if (a === null || typeof a === "string")
-      throw new ClosedResourceError("The socket has no address");
+    // A closed net.Socket answers `{}` or the address it had: a closed socket has none.
+    const a = this._closed ? null : this.raw.address();
+    if (a === null || typeof a === "string" || (a as Partial<net.AddressInfo>).port === undefined)
+      throw new ClosedResourceError(
+        this._closed ? "The socket has no address: it was closed" : "The socket has no address",
+      );
     return a as net.AddressInfo;
   }
 

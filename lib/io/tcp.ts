@@ -126,7 +126,13 @@ export async function connectHappy(
   lookup: (host: string) => Promise<readonly ResolvedAddress[]>,
   connect: Connector = netConnect,
 ): Promise<net.Socket> {
-  const addrs = interleave(await cancellable(() => lookup(host)));
+  const found: unknown = await cancellable(() => lookup(host));
+  if (!Array.isArray(found)) {
+    throw new TypeError(
+      `Expected \`options.lookup\` to resolve to an array of { address, family }, got ${describe(found)}`,
+    );
+  }
+  const addrs = interleave(found as readonly ResolvedAddress[]);
   if (addrs.length === 0) throw new Error(`${host} resolved to no address`);
   let winner: net.Socket | null = null;
   const errors: unknown[] = [];

@@ -8,6 +8,7 @@ import * as tls from "node:tls";
 import { cancellable } from "../cancellable";
 import {
   TaskStatus,
+  checkDuration,
   checkFunction,
   checkOptions,
   compound,
@@ -53,6 +54,9 @@ export function openTlsStream(
   checkPort(port);
   checkOptions(tlsOptions, "tlsOptions");
   checkOptions(options, "options");
+  checkDuration(options?.happyEyeballsDelay ?? 0.25, "options.happyEyeballsDelay");
+  if (options?.lookup !== undefined) checkFunction(options.lookup, "options.lookup");
+  if (options?.connect !== undefined) checkFunction(options.connect, "options.connect");
   return compound("openTlsStream", currentFrame("openTlsStream"), openTls, [host, port] as const, {
     tlsOptions: tlsOptions ?? {},
     options: options ?? {},

@@ -12,6 +12,9 @@ import type { Stream } from "../io/stream";
 
 const DEFAULT_MAX = 65536;
 
+/** Set while memoryStreamPair() constructs its two ends: no one else may. */
+let pairing = false;
+
 /**
  * One end of a {@link memoryStreamPair}: the same interface as a TCP stream. Bytes sent on
  * one end are received on the other. `sendAll` hands its bytes to the peer at once and
@@ -39,7 +42,13 @@ export class MemoryStream implements Stream {
   private _sending = false;
 
   /** @internal */
-  constructor(/** @internal */ private readonly _limit: number) {}
+  constructor(/** @internal */ private readonly _limit: number) {
+    if (!pairing) {
+      throw new TypeError(
+        "MemoryStream objects are made in pairs by memoryStreamPair(); do not construct them",
+      );
+    }
+  }
 
   /** @inheritDoc Stream.sendAll */
   sendAll(data: Uint8Array): Promise<void> {
@@ -208,8 +217,14 @@ function eofTo(op: Operation<void>, s: MemoryStream): void {
  */
 export function memoryStreamPair(limit = DEFAULT_MAX): [MemoryStream, MemoryStream] {
   checkInteger(limit, "limit", 0);
-  const a = new MemoryStream(limit);
-  const b = new MemoryStream(limit);
+  pairing = true;
+  let a: MemoryStream, b: MemoryStream;
+  try {
+    a = new MemoryStream(limit);
+    b = new MemoryStream(limit);
+  } finally {
+    pairing = false;
+  }
   a._peer = b;
   b._peer = a;
   return [a, b];

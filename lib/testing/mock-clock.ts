@@ -56,9 +56,9 @@ export class MockClock implements RunClock {
     checkOptions(options, "options");
     const { autojump = false, start = 0 } = options;
     if (typeof start !== "number" || !Number.isFinite(start)) {
-      throw new TypeError(
-        `Expected \`options.start\` to be a finite number, got ${describe(start)}`,
-      );
+      // NaN is a TypeError, as in checkDuration; ±Infinity is a number out of the domain.
+      const err = typeof start === "number" && !Number.isNaN(start) ? RangeError : TypeError;
+      throw new err(`Expected \`options.start\` to be a finite number, got ${describe(start)}`);
     }
     this._now = start;
     this._autojump = parseAutojump(autojump);
@@ -126,7 +126,9 @@ function parseAutojump(value: unknown): number | false {
   if (value === false) return false;
   if (value === true) return 0;
   if (typeof value === "number" && value >= 0 && Number.isFinite(value)) return value;
-  throw new TypeError(
+  // NaN is a TypeError, as in checkDuration; a negative or infinite number is out of range.
+  const err = typeof value === "number" && !Number.isNaN(value) ? RangeError : TypeError;
+  throw new err(
     `Expected \`autojump\` to be a boolean or a number of seconds >= 0, got ${describe(value)}`,
   );
 }

@@ -21,6 +21,9 @@ import { startChild, type StartRequest, type TaskStatus } from "./task-status";
 import { checkFunction } from "./validate";
 import { Waiter } from "./waiter";
 
+/** How deep `taskSpawned` hooks may nest by spawning from themselves. */
+const MAX_SPAWN_HOOK_DEPTH = 64;
+
 /**
  * A group of child tasks with one lifetime: it does not end before they all have, a
  * failure of one cancels the others, and the failure is thrown once every child is done.
@@ -242,6 +245,13 @@ export class Nursery {
     }
     if (this._runner._done) {
       throw new TypeError("Cannot spawn into a nursery whose run has ended");
+    }
+    if (this._runner._spawnHookDepth >= MAX_SPAWN_HOOK_DEPTH) {
+      // Thrown before anything changes, into the instrument, which is then removed.
+      throw new RangeError(
+        `An instrument's taskSpawned() spawned tasks recursively (${MAX_SPAWN_HOOK_DEPTH} ` +
+          "deep): an instrument must not spawn from taskSpawned()",
+      );
     }
   }
 }

@@ -63,6 +63,12 @@ export class Runner {
   /** How many entries of `_unawaited` are in use. */
   _unawaitedCount = 0;
   _opSeq = 0;
+  /**
+   * How many `taskSpawned` hooks are running, nested: an instrument that spawns from its
+   * hook must not recurse until the stack overflows half-way through a spawn (see
+   * `Nursery._checkOpen`).
+   */
+  _spawnHookDepth = 0;
   private _opCheckPending = false;
   private _opCheckBefore = 0;
   private _afterBatchDue = false;
@@ -147,7 +153,14 @@ export class Runner {
   /** A new task: counted live, started in the next batch. */
   _spawned(task: Task): void {
     this._idle.spawned();
-    if (this._instruments !== null) this._hook("taskSpawned", task);
+    if (this._instruments !== null) {
+      this._spawnHookDepth++;
+      try {
+        this._hook("taskSpawned", task);
+      } finally {
+        this._spawnHookDepth--;
+      }
+    }
     this._schedule(task);
   }
 

@@ -105,3 +105,34 @@ describe("instruments", () => {
     ).toThrow("Expected `options.instruments[0].beforeRun` to be a function, got `1` (number)");
   });
 });
+
+describe("an instrument that spawns from taskSpawned (SPEC §8: never breaking the run)", () => {
+  it("is removed with a warning, and the run goes on and ends", async () => {
+    let armed = false;
+    const instrument = {
+      taskSpawned(): void {
+        if (armed) giambio.spawn(async () => {});
+      },
+    };
+    const [warning] = await expectWarning(
+      () =>
+        giambio.runWith(
+          {
+            instruments: [instrument],
+            handleSignals: false,
+            clock: new MockClock({ autojump: true }),
+          },
+          async () => {
+            armed = true;
+            const child = giambio.spawn(async () => {
+              await giambio.sleep(1);
+              return "child done";
+            });
+            expect(await child.join()).toBe("child done");
+          },
+        ),
+      "spawned tasks recursively",
+    );
+    expect(warning?.name).toBe("GiambioWarning");
+  });
+});

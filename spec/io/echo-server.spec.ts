@@ -3,6 +3,7 @@
  * talked to over loopback, and stopped with Ctrl-C (SIGINT).
  */
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 
@@ -110,7 +111,7 @@ describe("examples/echo-server.ts", () => {
     }
   }, 30_000);
 
-  it("survives clients that leave at once, reset or half-close, and serves the next client (SPEC §9)", async () => {
+  it("survives clients that leave at once, reset, half-close, send 10 MiB or idle by the hundred, and serves the next client with no fd leaked (SPEC §9)", async () => {
     const { port, child, out, exited } = await startEcho();
     const welcome = "Welcome to the server pal, feel free to send me something!\n-> ";
     const closedLogs = (): number => (out.stderr.match(/Connection from .* closed/g) ?? []).length;
@@ -139,6 +140,16 @@ describe("examples/echo-server.ts", () => {
         ],
         ["half-close", (c) => c.end()],
       ];
+      // The server's open file descriptors (Linux), to check that nothing leaks.
+      const fds = (): number | null => {
+        try {
+          return fs.readdirSync(`/proc/${child.pid}/fd`).length;
+        } catch {
+          return null;
+        }
+      };
+      await stillServes();
+      const baseline = fds();
       for (const [, fault] of faults) {
         const before = closedLogs();
         const c = await client(port);
@@ -147,6 +158,34 @@ describe("examples/echo-server.ts", () => {
         await c.closed;
         await until(() => closedLogs() > before, "the faulty client's disconnect log");
         await stillServes();
+        await until(() => fds() === baseline, "the server's fds back to the baseline");
+      }
+      // 10 MiB at once: everything comes back (in "Got: " replies of up to 1024 bytes).
+      {
+        const big = Buffer.alloc(10 * 1024 * 1024, "x");
+        const c = await client(port);
+        await until(() => c.data() === welcome, "the welcome of the 10 MiB client");
+        c.sock.write(big);
+        const echoed = (): number => (c.data().match(/x/g) ?? []).length;
+        await until(() => echoed() === big.length, "10 MiB echoed back");
+        c.sock.end();
+        await c.closed;
+      }
+      // 200 idle connections, then all closing: the server serves on, and leaks no fd. (One
+      // after another: the seed listens with a backlog of 5.)
+      {
+        const idle: Awaited<ReturnType<typeof client>>[] = [];
+        for (let i = 0; i < 200; i++) {
+          const c = await client(port);
+          idle.push(c);
+          await until(() => c.data() === welcome, "the welcome of an idle client");
+        }
+        const before = closedLogs();
+        for (const c of idle) c.sock.end();
+        await Promise.all(idle.map((c) => c.closed));
+        await until(() => closedLogs() >= before + 200, "200 disconnect logs");
+        await stillServes();
+        await until(() => fds() === baseline, "the server's fds back to the baseline");
       }
       expect(out.stdout).toBe("");
       child.kill("SIGINT");

@@ -5,31 +5,11 @@
  * @module
  */
 import { inspect } from "node:util";
-
-// Argument checks for the constructors below. The kernel's helpers (lib/core/validate.ts)
-// cannot be imported here: the kernel imports this module. Same message shape.
-function shown(value: unknown): string {
-  const text =
-    typeof value === "string"
-      ? JSON.stringify(value)
-      : typeof value === "object" && value !== null
-        ? `[object ${value.constructor?.name ?? "Object"}]`
-        : String(value);
-  return `\`${text}\` (${value === null ? "null" : typeof value})`;
-}
+import { checkInteger, describe } from "./validate";
 
 function checkMessage(message: unknown, name = "message"): void {
   if (typeof message !== "string") {
-    throw new TypeError(`Expected \`${name}\` to be a string, got ${shown(message)}`);
-  }
-}
-
-function checkCount(value: unknown, name: string, min: number): void {
-  if (typeof value !== "number") {
-    throw new TypeError(`Expected \`${name}\` to be an integer >= ${min}, got ${shown(value)}`);
-  }
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`Expected \`${name}\` to be an integer >= ${min}, got ${shown(value)}`);
+    throw new TypeError(`Expected \`${name}\` to be a string, got ${describe(message)}`);
   }
 }
 
@@ -161,7 +141,7 @@ export class MultiError extends AggregateError {
       errors === null ||
       typeof (errors as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function"
     ) {
-      throw new TypeError(`Expected \`errors\` to be an array of errors, got ${shown(errors)}`);
+      throw new TypeError(`Expected \`errors\` to be an array of errors, got ${describe(errors)}`);
     }
     if (message !== undefined) checkMessage(message);
     const list = Array.isArray(errors) ? errors : [...(errors as Iterable<unknown>)];
@@ -195,7 +175,7 @@ export class NurseryError extends Error {
 
   constructor(message: string, cancelled = 0) {
     checkMessage(message);
-    checkCount(cancelled, "cancelled", 0);
+    checkInteger(cancelled, "cancelled", 0);
     super(message);
     this.name = "NurseryError";
     this.cancelled = cancelled;
@@ -244,7 +224,7 @@ export class KeyboardInterrupt extends Error {
 
   constructor(message = "Interrupted by SIGINT", signals = 1) {
     checkMessage(message);
-    checkCount(signals, "signals", 1);
+    checkInteger(signals, "signals", 1);
     super(message);
     this.name = "KeyboardInterrupt";
     this.signals = signals;
@@ -310,7 +290,7 @@ export class BrokenResourceError extends Error {
   constructor(message = "The resource is broken", options?: { cause?: unknown }) {
     checkMessage(message);
     if (options !== undefined && (typeof options !== "object" || options === null)) {
-      throw new TypeError(`Expected \`options\` to be an object, got ${shown(options)}`);
+      throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
     }
     super(message, options);
     this.name = "BrokenResourceError";

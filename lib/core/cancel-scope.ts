@@ -24,7 +24,7 @@ import { IntrusiveList } from "./list";
 import type { Runner } from "./runner";
 import type { Task } from "./task";
 import type { TimerEntry } from "./timer-heap";
-import { checkBoolean, checkDeadline } from "./validate";
+import { checkBoolean, checkDeadline } from "../validate";
 import type { Waiter } from "./waiter";
 
 /**

@@ -68,4 +68,4 @@ export {
   checkBoolean,
   checkOptions,
   checkInteger,
-} from "./validate";
+} from "../validate";

@@ -12,7 +12,7 @@
  * @module
  */
 import { inspect } from "node:util";
-import { describe } from "./validate";
+import { describe } from "../validate";
 import type { Task } from "./task";
 
 /**

@@ -37,11 +37,6 @@ export class IntrusiveList<N extends Linked<N>> {
   /** How many nodes are linked. */
   size = 0;
 
-  /** Whether `node` is in this list. */
-  has(node: N): boolean {
-    return node._list === this;
-  }
-
   /** Appends `node` (which must not be in a list). */
   push(node: N): void {
     const tail = this.tail;
@@ -123,16 +118,6 @@ export class WaitQueue<N extends Queued> {
         else if (this.head > 64 && this.head * 2 > this.tail) this.compact();
         return node;
       }
-    }
-    return null;
-  }
-
-  /** The first node, or `null`. */
-  first(): N | null {
-    const items = this.items;
-    for (let i = this.head; i < this.tail; i++) {
-      const node = items[i] as N | null;
-      if (node !== null && node._queue === this) return node;
     }
     return null;
   }

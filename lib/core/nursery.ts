@@ -18,7 +18,7 @@ import { operation } from "./operation";
 import type { Runner } from "./runner";
 import { Task, captureContext } from "./task";
 import { startChild, type StartRequest, type TaskStatus } from "./task-status";
-import { checkFunction } from "./validate";
+import { checkFunction } from "../validate";
 import { Waiter } from "./waiter";
 
 /** How deep `taskSpawned` hooks may nest by spawning from themselves. */

@@ -33,7 +33,7 @@ import { storage, type Frame } from "./context";
 import type { Runner } from "./runner";
 import { Chained, chainSettlers } from "./chained";
 import { captureOpSite, formatOpSite, type OpSite } from "./trace";
-import { FAILED, IDLE, PARKED, SETTLED, WOKEN, Waiter } from "./waiter";
+import { FAILED, IDLE, PARKED, WOKEN, Waiter } from "./waiter";
 
 /** The body of an operation that parks or completes the operation itself. */
 /** @internal */
@@ -264,11 +264,6 @@ export class Operation<T = unknown> extends Waiter<T> implements Promise<T> {
     this._state = state;
     this._outcome = outcome;
     this._deliver();
-  }
-
-  /** Whether it has been delivered. */
-  get _settled(): boolean {
-    return this._state === SETTLED;
   }
 }
 

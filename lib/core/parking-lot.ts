@@ -42,11 +42,6 @@ export class ParkingLot {
     return op;
   }
 
-  /** The first waiter, or `null`. */
-  first(): Waiter | null {
-    return this.queue.first();
-  }
-
   /** Takes the first waiter out of the queue (the caller then wakes or fails it). */
   shift(): Waiter | null {
     return this.queue.shift();

@@ -262,10 +262,11 @@ export class Runner {
   }
 
   /**
-   * Drops the operations awaited since they were created, and reports those of `ended`
-   * (a task whose code has ended) that never were; returns whether any not awaited is left.
+   * Drops the operations awaited since they were created, and reports those never awaited
+   * of `ended` (a task whose code has ended) or created before operation `before`; returns
+   * whether any not awaited is left.
    */
-  private _pruneAwaited(ended: Task | null): boolean {
+  private _pruneAwaited(ended: Task | null, before = 0): boolean {
     const list = this._unawaited;
     const n = this._unawaitedCount;
     let kept = 0;
@@ -273,23 +274,17 @@ export class Runner {
       const op = list[i] as Operation;
       list[i] = null;
       if (op._started) continue;
-      if (op._task === ended) this._reportUnawaited(op);
+      if (op._task === ended || op._seq < before) this._reportUnawaited(op);
       else list[kept++] = op;
     }
     this._unawaitedCount = kept;
     return kept > 0;
   }
 
+  /** The check queued by a batch: reports what was created before it and not awaited. */
   private readonly _checkOps = (): void => {
     this._opCheckPending = false;
-    const before = this._opCheckBefore;
-    const list = this._unawaited;
-    for (let i = 0; i < this._unawaitedCount; i++) {
-      const op = list[i] as Operation;
-      if (op._seq >= before) break;
-      if (!op._started) this._reportUnawaited(op);
-    }
-    this._pruneAwaited(null);
+    this._pruneAwaited(null, this._opCheckBefore);
   };
 
   private _reportUnawaited(op: Operation): void {

@@ -310,14 +310,6 @@ export class Task<T = unknown> implements Frame {
     if (this._state === "failed") return Promise.reject(this._error);
     return Promise.reject(new TaskCancelledError(this.name));
   }
-
-  /** @internal Takes the function and arguments (once) to run them. */
-  _take(): [(...args: unknown[]) => unknown, unknown[]] {
-    const fn = this._fn as (...args: unknown[]) => unknown;
-    const args = this._args as unknown[];
-    this._fn = this._args = null;
-    return [fn, args];
-  }
 }
 
 function startBody(task: Task): void {

@@ -114,11 +114,6 @@ export class Waiter<T = unknown> implements TimerTarget, Resumable, Linked<Waite
     return this._task;
   }
 
-  /** Whether it is still waiting. */
-  get _parked(): boolean {
-    return this._state === PARKED;
-  }
-
   /** The promise of the outcome, made on first read (internal waits only). */
   get promise(): Promise<T> {
     let p = this._promise;

@@ -78,3 +78,38 @@ describe("the scheduler", () => {
     });
   });
 });
+
+describe("runWith({ turnBudget })", () => {
+  /** Spins `spins` checkpoints; returns whether a setTimeout(0) armed first got to run. */
+  async function timerRanDuring(spins: number): Promise<boolean> {
+    let fired = false;
+    const timer = setTimeout(() => (fired = true), 0);
+    try {
+      for (let i = 0; i < spins && !fired; i++) await giambio.checkpoint();
+      return fired;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  it("Infinity never yields to the event loop: a spinning task keeps timers waiting", async () => {
+    const fired = await giambio.runWith({ handleSignals: false, turnBudget: Infinity }, () =>
+      timerRanDuring(300_000),
+    );
+    expect(fired).toBe(false);
+  });
+
+  it("a small budget yields often: the timer runs while the task spins", async () => {
+    const fired = await giambio.runWith({ handleSignals: false, turnBudget: 0.0001 }, () =>
+      timerRanDuring(5_000_000),
+    );
+    expect(fired).toBe(true);
+  });
+
+  it("refuses a budget that is not a number of seconds > 0, at the call", () => {
+    expect(() => giambio.runWith({ turnBudget: 0 }, () => {})).toThrow(RangeError);
+    expect(() => giambio.runWith({ turnBudget: "5" as never }, () => {})).toThrow(
+      "Expected `options.turnBudget` to be a number of seconds > 0",
+    );
+  });
+});

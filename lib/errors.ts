@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { inspect } from "node:util";
+import { inspect, type InspectOptionsStylized } from "node:util";
 import { checkInteger, describe } from "./validate";
 
 function checkMessage(message: unknown, name = "message"): void {
@@ -148,10 +148,46 @@ export class MultiError extends AggregateError {
     super(list, message ?? `${list.length} tasks failed: ${summarize(list)}`);
     this.name = "MultiError";
   }
+
+  /**
+   * How `console.log` and `util.inspect` show it: the message and stack, then each kind of
+   * failure once, errors with the same name and message grouped (`× 50`) with one stack.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    const head = this.stack ?? `${this.name}: ${this.message}`;
+    if (depth < 0) return `[${this.name}: ${this.message}]`;
+    const nested = { ...options, depth: options.depth == null ? null : options.depth - 1 };
+    const lines = [head];
+    for (const { first, count } of groupErrors(this.errors)) {
+      const shown = show(first, nested).split("\n");
+      lines.push(`  ${count > 1 ? `× ${count}  ` : ""}${shown[0]}`);
+      for (const line of shown.slice(1)) lines.push(`  ${count > 1 ? "    " : ""}${line}`);
+    }
+    if (this.cause !== undefined) lines.push(`  [cause]: ${show(this.cause, nested)}`);
+    return lines.join("\n");
+  }
+}
+
+/** Failures with the same name and message, in the order each first happened. */
+function groupErrors(
+  errors: readonly unknown[],
+): { first: unknown; label: string; count: number }[] {
+  const groups = new Map<unknown, { first: unknown; label: string; count: number }>();
+  for (const e of errors) {
+    const label = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    // A group of groups is never folded into another: its members may differ.
+    const key = e instanceof Error && !(e instanceof AggregateError) ? label : e;
+    const group = groups.get(key);
+    if (group !== undefined) group.count++;
+    else groups.set(key, { first: e, label, count: 1 });
+  }
+  return [...groups.values()];
 }
 
 function summarize(errors: readonly unknown[]): string {
-  return errors.map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))).join("; ");
+  return groupErrors(errors)
+    .map(({ label, count }) => (count > 1 ? `${label} (× ${count})` : label))
+    .join("; ");
 }
 
 /**

@@ -44,6 +44,11 @@ export {
   type ConnectionHandler,
 } from "./io/tcp";
 export { openTlsStream, serveTls } from "./io/tls";
+export { all, type AllResults } from "./helpers/all";
+export { race } from "./helpers/race";
+export { map, type MapOptions, type ItemOf } from "./helpers/map";
+export { retry, type RetryOptions } from "./helpers/retry";
+export { splitErrors, type ErrorMatcher } from "./helpers/split-errors";
 export { Task, Nursery, TaskStatus, CancelScope, type TaskState } from "./core";
 export {
   Cancelled,

@@ -7,3 +7,4 @@ export { MockClock, type MockClockOptions } from "./testing/mock-clock";
 export { waitAllTasksBlocked } from "./testing/wait-all-tasks-blocked";
 export { taskTree, type TaskTree, type TaskNode } from "./testing/task-tree";
 export { memoryStreamPair, MemoryStream } from "./testing/memory-stream";
+export { withVirtualTime, type VirtualTimeOptions } from "./testing/with-virtual-time";

@@ -689,6 +689,63 @@ const rows: Row[] = [
     words: ["`maxBytes`", "an integer >= 1"],
     was: "clear",
   },
+  // --- structured helpers ---
+  {
+    name: "all",
+    call: () => giambio.all([fn, 5] as never),
+    error: TypeError,
+    words: ["`fns[1]`", "a function"],
+    was: "clear",
+  },
+  {
+    name: "race",
+    call: () => giambio.race([]),
+    error: RangeError,
+    words: ["`fns`", "at least one function"],
+    was: "clear",
+  },
+  {
+    name: "map",
+    call: () => giambio.map([1], fn, { concurrency: 0 }),
+    error: RangeError,
+    words: ["`options.concurrency`", "an integer >= 1 or Infinity"],
+    was: "clear",
+  },
+  {
+    name: "map",
+    call: () => giambio.map(5 as never, fn),
+    error: TypeError,
+    words: ["`items`", "an iterable"],
+    was: "clear",
+  },
+  {
+    name: "retry",
+    call: () => giambio.retry(fn, { attempts: 0 }),
+    error: RangeError,
+    words: ["`options.attempts`", "an integer >= 1"],
+    was: "clear",
+  },
+  {
+    name: "retry",
+    call: () => giambio.retry(fn, { delay: -1 }),
+    error: RangeError,
+    words: ["`options.delay`", "a finite number >= 0"],
+    was: "clear",
+  },
+  {
+    name: "splitErrors",
+    call: () => giambio.splitErrors(new Error(), 5 as never),
+    error: TypeError,
+    words: ["`matcher`", "a function"],
+    was: "clear",
+  },
+  {
+    name: "withVirtualTime",
+    call: () => testing.withVirtualTime(5 as never),
+    error: TypeError,
+    words: ["`fn`", "a function"],
+    was: "clear",
+  },
 ];
 
 /** Calls that take no argument (so no bad one), with why. */

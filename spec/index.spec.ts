@@ -58,6 +58,11 @@ describe("the export list", () => {
         "spawn",
         "withCancelScope",
         "withNursery",
+        "all",
+        "race",
+        "map",
+        "retry",
+        "splitErrors",
       ].sort(),
     );
   });
@@ -69,6 +74,7 @@ describe("the export list", () => {
       "memoryStreamPair",
       "taskTree",
       "waitAllTasksBlocked",
+      "withVirtualTime",
     ]);
   });
 

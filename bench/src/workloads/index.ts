@@ -10,6 +10,7 @@ import { cancelParked } from "./cancel-parked.js";
 import { checkpoints } from "./checkpoints.js";
 import { echo } from "./echo.js";
 import { failFast } from "./fail-fast.js";
+import { allWorkload, mapWorkload } from "./helpers.js";
 import { fanOut } from "./fan-out.js";
 import { lock } from "./lock.js";
 import { pingPong } from "./ping-pong.js";
@@ -31,6 +32,8 @@ export const WORKLOADS: readonly Workload[] = [
   lock,
   echo,
   soak,
+  allWorkload,
+  mapWorkload,
   yieldPolicy,
   signals,
   sharedSignal,

@@ -27,12 +27,16 @@ export default tseslint.config(
       "node_modules/",
       ".bench/",
       "bench/build/",
+      // The documentation site's generated parts: TypeDoc's reference, VitePress's output.
+      "docs/reference/",
+      "docs/.vitepress/dist/",
+      "docs/.vitepress/cache/",
       ...(benchReady ? [] : ["bench/src/"]),
     ],
   },
   js.configs.recommended,
   {
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.mts"],
     extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -1,6 +1,7 @@
 /**
  * The documentation's examples are compiled and run: every ```ts block in README.md and
- * docs/*.md.
+ * the Markdown under docs/, in every folder (docs/tutorial/, docs/guide/, ...) but the
+ * generated reference (docs/reference/) and the site's own files (docs/.vitepress/).
  *
  * How a block is treated (set by HTML comments on the lines just before its opening fence,
  * invisible once the Markdown is rendered):
@@ -14,7 +15,9 @@
  *   `handleSignals: false` unless the block sets it.
  * - `<!-- fragment -->`: the block is a piece of a function, not a module. It is only
  *   type-checked, as the body of an `async function` (its `import` lines are lifted out;
- *   `import * as giambio from "giambio"` is added when missing). Not run.
+ *   `import * as giambio from "giambio"` is added when missing). Not run. It may use the
+ *   stand-ins for "your code" declared in spec/support/docs-ambient.d.ts (`download`,
+ *   `urls`, ...).
  * - `<!-- realtime -->`: the block's runs keep the host's clock (for examples that wait on
  *   Node's own timers or I/O; keep their waits to a few hundredths of a second).
  * - `<!-- warns: TEXT -->`: running the block must emit a warning whose message contains
@@ -33,118 +36,61 @@
  * output differs, when it emits an unexpected warning, leaves a timer pending or an
  * unhandled rejection (see spec/support/setup.ts), or when it runs longer than 5 seconds.
  *
+ * The machinery (type-check, run, compare) is spec/support/code-blocks.ts, shared with
+ * spec/tsdoc-examples.spec.ts, which does the same for the examples in lib/'s TSDoc.
+ *
  * README.md's Quick start also shows what `npm start` prints (examples/parent-children.ts);
  * the last test runs that example on a MockClock and checks it against the README.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as util from "node:util";
-import * as ts from "typescript";
-import * as giambio from "giambio";
-import { MockClock } from "giambio/testing";
-import { expectWarning } from "./support/warnings";
-
-const ROOT = path.resolve(__dirname, "..");
-const BLOCK_TIMEOUT_MS = 5000;
-
-interface Block {
-  /** Where the opening fence is, as `docs/file.md:LINE`. */
-  readonly where: string;
-  readonly file: string;
-  /** 1-based line of the opening fence. */
-  readonly line: number;
-  readonly code: string;
-  readonly directives: readonly string[];
-  readonly expected: string | undefined;
-}
-
-interface Fence {
-  readonly line: number;
-  readonly lang: string;
-  readonly body: string;
-  readonly end: number;
-  readonly directives: string[];
-}
+import {
+  type CodeBlock,
+  type Fence,
+  ROOT,
+  checkOutput,
+  describeRuns,
+  fences,
+  isTypeScript,
+  shownOutput,
+  tidy,
+  typeCheck,
+} from "./support/code-blocks";
 
 // ---------------------------------------------------------------------------------------
 // Finding the blocks
 
-function docFiles(): string[] {
-  const docs = path.join(ROOT, "docs");
-  const files = fs.existsSync(docs)
-    ? fs
-        .readdirSync(docs)
-        .filter((name) => name.endsWith(".md"))
-        .sort()
-        .map((name) => path.join("docs", name))
-    : [];
-  return ["README.md", ...files];
-}
+/** Folders of docs/ that hold no pages of ours: TypeDoc's output and VitePress's own. */
+const NOT_OURS = new Set(["docs/reference", "docs/.vitepress", "docs/node_modules"]);
 
-const FENCE = /^(\s*)(`{3,}|~{3,})\s*([^\s`]*)/;
-const DIRECTIVE = /^\s*<!--\s*(.*?)\s*-->\s*$/;
-
-function fences(file: string): Fence[] {
-  const lines = fs.readFileSync(path.join(ROOT, file), "utf8").split(/\r?\n/);
-  const found: Fence[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = FENCE.exec(lines[i] ?? "");
-    if (open === null) continue;
-    const indent = open[1] ?? "";
-    const marker = open[2] ?? "```";
-    const body: string[] = [];
-    let j = i + 1;
-    for (; j < lines.length; j++) {
-      const text = lines[j] ?? "";
-      if (text.trim().startsWith(marker) && text.trim().replace(/[`~]/g, "") === "") break;
-      body.push(text.startsWith(indent) ? text.slice(indent.length) : text.trimStart());
-    }
-    const directives: string[] = [];
-    for (let k = i - 1; k >= 0; k--) {
-      const text = lines[k] ?? "";
-      if (text.trim() === "") {
-        if (directives.length === 0) continue;
-        break;
-      }
-      const directive = DIRECTIVE.exec(text);
-      if (directive === null) break;
-      directives.unshift(directive[1] ?? "");
-    }
-    found.push({ line: i + 1, lang: open[3] ?? "", body: body.join("\n"), end: j + 1, directives });
-    i = j;
-  }
-  return found;
-}
-
-function collectBlocks(): Block[] {
-  const blocks: Block[] = [];
-  for (const file of docFiles()) {
-    const all = fences(file);
-    const lines = fs.readFileSync(path.join(ROOT, file), "utf8").split(/\r?\n/);
-    all.forEach((fence, index) => {
-      if (fence.lang !== "ts" && fence.lang !== "typescript") return;
-      const next = all[index + 1];
-      let expected: string | undefined;
-      if (next !== undefined && next.lang === "text") {
-        const between = lines.slice(fence.end, next.line - 1);
-        if (between.every((text) => text.trim() === "")) expected = next.body;
-      }
-      blocks.push({
-        where: `${file}:${fence.line}`,
-        file,
-        line: fence.line,
-        code: fence.body,
-        directives: fence.directives,
-        expected,
-      });
+/** The Markdown files under `dir` (relative to the repo), in every folder but NOT_OURS. */
+function markdownFiles(dir: string): string[] {
+  if (NOT_OURS.has(dir) || !fs.existsSync(path.join(ROOT, dir))) return [];
+  return fs
+    .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((entry) => {
+      const file = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) return markdownFiles(file);
+      return entry.name.endsWith(".md") ? [file] : [];
     });
-  }
-  return blocks;
 }
 
-function directive(block: Block, name: string): string | undefined {
-  for (const d of block.directives) {
+function docFiles(): string[] {
+  return ["README.md", ...markdownFiles("docs")];
+}
+
+function fileLines(file: string): string[] {
+  return fs.readFileSync(path.join(ROOT, file), "utf8").split(/\r?\n/);
+}
+
+function fileFences(file: string): Fence[] {
+  return fences(fileLines(file));
+}
+
+function directive(directives: readonly string[], name: string): string | undefined {
+  for (const d of directives) {
     if (d === name) return "";
     if (d.startsWith(`${name}:`)) return d.slice(name.length + 1).trim();
   }
@@ -153,260 +99,52 @@ function directive(block: Block, name: string): string | undefined {
 
 const KNOWN = ["fragment", "realtime", "warns", "skip"];
 
-function unknownDirectives(block: Block): string[] {
-  return block.directives.filter((d) => !KNOWN.includes(d.split(":")[0]?.trim() ?? ""));
+interface DocBlock extends CodeBlock {
+  readonly directives: readonly string[];
 }
 
-// ---------------------------------------------------------------------------------------
-// Type-checking
-
-interface Source {
-  readonly text: string;
-  /** For each line of `text` (0-based), the 1-based line of the Markdown file. */
-  readonly lineMap: readonly number[];
-}
-
-function moduleSource(block: Block): Source {
-  const count = block.code.split("\n").length;
-  return {
-    text: block.code,
-    lineMap: Array.from({ length: count }, (_, i) => block.line + 1 + i),
-  };
-}
-
-function fragmentSource(block: Block): Source {
-  const imports: string[] = [];
-  const importLines: number[] = [];
-  const body: string[] = [];
-  const bodyLines: number[] = [];
-  block.code.split("\n").forEach((text, i) => {
-    const target = /^import\s/.test(text) ? [imports, importLines] : [body, bodyLines];
-    (target[0] as string[]).push(text);
-    (target[1] as number[]).push(block.line + 1 + i);
-  });
-  const header = imports.some((text) => /from\s+["']giambio["']/.test(text))
-    ? []
-    : ['import * as giambio from "giambio";'];
-  const text = [
-    ...header,
-    ...imports,
-    "export {};",
-    "async function fragment(): Promise<void> {",
-    ...body,
-    "}",
-    "void fragment;",
-  ].join("\n");
-  return {
-    text,
-    lineMap: [
-      ...header.map(() => block.line),
-      ...importLines,
-      block.line,
-      block.line,
-      ...bodyLines,
-      block.line,
-      block.line,
-    ],
-  };
-}
-
-function compilerOptions(): ts.CompilerOptions {
-  const configPath = path.join(ROOT, "tsconfig.json");
-  const read = ts.readConfigFile(configPath, (file) => ts.sys.readFile(file));
-  if (read.error !== undefined) {
-    throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, "\n"));
-  }
-  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, ROOT, undefined, configPath);
-  return {
-    ...parsed.options,
-    noEmit: true,
-    typeRoots: [path.join(ROOT, "node_modules", "@types")],
-  };
-}
-
-/** Type-checks every block in one program; returns one message per problem. */
-function typeCheck(blocks: readonly Block[]): string[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "giambio-docs-"));
-  try {
-    const sources = new Map<string, { block: Block; source: Source }>();
-    blocks.forEach((block, i) => {
-      const source =
-        directive(block, "fragment") === undefined ? moduleSource(block) : fragmentSource(block);
-      // .mts: an ES module, as a user's file would be, so top-level `await` is allowed.
-      const file = path.join(dir, `block-${i}.mts`);
-      fs.writeFileSync(file, source.text);
-      sources.set(path.normalize(file), { block, source });
+function collectBlocks(): DocBlock[] {
+  const blocks: DocBlock[] = [];
+  for (const file of docFiles()) {
+    const lines = fileLines(file);
+    const all = fences(lines);
+    all.forEach((fence, index) => {
+      if (!isTypeScript(fence)) return;
+      const { directives } = fence;
+      blocks.push({
+        where: `${file}:${fence.line}`,
+        file,
+        line: fence.line,
+        code: fence.body,
+        directives,
+        fragment: directive(directives, "fragment") !== undefined,
+        realtime: directive(directives, "realtime") !== undefined,
+        warns: directive(directives, "warns"),
+        skip: directive(directives, "skip"),
+        expected: shownOutput(all, index, lines),
+      });
     });
-    const program = ts.createProgram([...sources.keys()], compilerOptions());
-    const problems: string[] = [];
-    const render = (d: ts.Diagnostic): string =>
-      ts.flattenDiagnosticMessageText(d.messageText, "\n");
-    for (const d of [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()]) {
-      problems.push(`(compiler) TS${d.code}: ${render(d)}`);
-    }
-    for (const [file, { block, source }] of sources) {
-      const sf = program.getSourceFile(file);
-      if (sf === undefined) {
-        problems.push(`${block.where}: not compiled`);
-        continue;
-      }
-      for (const d of [
-        ...program.getSyntacticDiagnostics(sf),
-        ...program.getSemanticDiagnostics(sf),
-      ]) {
-        const { line } = sf.getLineAndCharacterOfPosition(d.start ?? 0);
-        problems.push(
-          `${block.file}:${source.lineMap[line] ?? block.line}: TS${d.code}: ${render(d)}`,
-        );
-      }
-    }
-    return problems;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
   }
+  return blocks;
 }
 
-// ---------------------------------------------------------------------------------------
-// Running
-
-/** `giambio` as a block sees it: `run`/`runWith` default to a MockClock. */
-function giambioFor(block: Block, runs: Promise<unknown>[]): typeof giambio {
-  const realtime = directive(block, "realtime") !== undefined;
-  const runWith = ((
-    options: giambio.RunOptions,
-    fn: (...args: unknown[]) => unknown,
-    ...args: unknown[]
-  ) => {
-    const defaults: giambio.RunOptions = { handleSignals: false };
-    if (!realtime) defaults.clock = new MockClock({ autojump: true });
-    const promise = giambio.runWith({ ...defaults, ...options }, fn, ...args);
-    runs.push(promise.catch(() => undefined));
-    return promise;
-  }) as typeof giambio.runWith;
-  const run = ((fn: (...args: unknown[]) => unknown, ...args: unknown[]) =>
-    runWith({}, fn, ...args)) as typeof giambio.run;
-  return { ...giambio, run, runWith, __esModule: true } as typeof giambio;
-}
-
-function captureConsole(out: string[]): Console {
-  const write = (...args: unknown[]): void => {
-    out.push(...util.format(...args).split("\n"));
-  };
-  return {
-    ...console,
-    log: write,
-    info: write,
-    warn: write,
-    error: write,
-    debug: write,
-    dir: (value: unknown) => write(util.inspect(value)),
-  };
-}
-
-async function runBlock(block: Block): Promise<string[]> {
-  const out: string[] = [];
-  const runs: Promise<unknown>[] = [];
-  const js = ts.transpileModule(block.code, {
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      esModuleInterop: true,
-      sourceMap: false,
-    },
-    fileName: `${block.file.replace(/\W/g, "_")}_${block.line}.ts`,
-  }).outputText;
-  const mapped = giambioFor(block, runs);
-  const blockRequire = (id: string): unknown => {
-    if (id === "giambio") return mapped;
-    // jest's require: resolves through moduleNameMapper and the module registry.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(id) as unknown;
-  };
-  const moduleObject = { exports: {} as Record<string, unknown> };
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const body = new Function(
-    "require",
-    "exports",
-    "module",
-    "console",
-    `return (async () => {\n${js}\n})();\n//# sourceURL=${block.where}`,
-  ) as (...args: unknown[]) => Promise<void>;
-  await body(blockRequire, moduleObject.exports, moduleObject, captureConsole(out));
-  // A block may start a run without awaiting it (`run(main).catch(...)`): wait for it too.
-  for (let seen = 0; seen < runs.length; seen = runs.length) await Promise.all(runs.slice(seen));
-  // Let `.then`/`.catch` handlers on those runs print.
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  return out;
-}
-
-function lineMatcher(expected: string): RegExp {
-  const parts = expected.split("...").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^${parts.join(".*")}$`);
-}
-
-function matchLines(expected: readonly string[], actual: readonly string[]): boolean {
-  const go = (e: number, a: number): boolean => {
-    if (e === expected.length) return a === actual.length;
-    const want = expected[e] as string;
-    if (want === "...") {
-      for (let k = a; k <= actual.length; k++) if (go(e + 1, k)) return true;
-      return false;
-    }
-    return a < actual.length && lineMatcher(want).test(actual[a] as string) && go(e + 1, a + 1);
-  };
-  return go(0, 0);
-}
-
-function tidy(text: string | readonly string[]): string[] {
-  const lines = (typeof text === "string" ? text.split("\n") : [...text]).map((l) => l.trimEnd());
-  while (lines.length > 0 && lines[0] === "") lines.shift();
-  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  return lines;
-}
-
-function checkOutput(where: string, expected: string, actual: readonly string[]): void {
-  const want = tidy(expected);
-  const got = tidy(actual);
-  if (!matchLines(want, got)) {
-    // Fails with jest's diff.
-    expect(`${where} printed:\n${got.join("\n")}`).toBe(`${where} printed:\n${want.join("\n")}`);
-  }
-}
-
-async function withTimeout<T>(where: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `${where}: still running after ${BLOCK_TIMEOUT_MS} ms (a run that never settles?)`,
-          ),
-        ),
-      BLOCK_TIMEOUT_MS,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function unknownDirectives(block: DocBlock): string[] {
+  return block.directives.filter((d) => !KNOWN.includes(d.split(":")[0]?.trim() ?? ""));
 }
 
 // ---------------------------------------------------------------------------------------
 // The tests
 
 const blocks = collectBlocks();
-const runnable = blocks.filter((b) => directive(b, "fragment") === undefined);
 
 describe("the docs' code blocks", () => {
-  it("are found in README.md and docs/*.md", () => {
+  it("are found in README.md and docs/**/*.md", () => {
     expect(blocks.length).toBeGreaterThan(0);
     const unknown = blocks.flatMap((b) =>
       unknownDirectives(b).map((d) => `${b.where}: unknown directive <!-- ${d} -->`),
     );
     const misplaced = blocks
-      .filter((b) => directive(b, "fragment") !== undefined && b.expected !== undefined)
+      .filter((b) => b.fragment && b.expected !== undefined)
       .map((b) => `${b.where}: a fragment is not run, so it cannot have expected output`);
     expect([...unknown, ...misplaced]).toEqual([]);
   });
@@ -417,37 +155,12 @@ describe("the docs' code blocks", () => {
       throw new Error(`Docs blocks that do not compile:\n${problems.join("\n")}`);
   }, 30000);
 
-  describe.each(runnable.map((b) => [b.where, b] as const))("%s", (where, block) => {
-    const skip = directive(block, "skip");
-    if (skip !== undefined) {
-      it.skip(`runs (skipped: ${skip})`, () => undefined);
-      return;
-    }
-    it(
-      block.expected === undefined ? "runs" : "runs and prints what the docs show",
-      async () => {
-        const warns = directive(block, "warns");
-        let out: string[] = [];
-        const go = async (): Promise<void> => {
-          try {
-            out = await withTimeout(where, runBlock(block));
-          } catch (err) {
-            const shown = err instanceof Error ? (err.stack ?? String(err)) : util.inspect(err);
-            throw new Error(`${where} threw:\n${shown}`);
-          }
-        };
-        if (warns === undefined) await go();
-        else await expectWarning(go, warns);
-        if (block.expected !== undefined) checkOutput(where, block.expected, out);
-      },
-      BLOCK_TIMEOUT_MS + 1000,
-    );
-  });
+  describeRuns(blocks, "runs and prints what the docs show");
 });
 
 describe("README.md's Quick start", () => {
   it("shows what `npm start` prints (examples/parent-children.ts)", async () => {
-    const readme = fences("README.md");
+    const readme = fileFences("README.md");
     const index = readme.findIndex(
       (f) =>
         (f.lang === "sh" || f.lang === "bash" || f.lang === "shell") && /npm start/.test(f.body),

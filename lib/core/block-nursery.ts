@@ -7,7 +7,7 @@
  * cancels its scope, and the block's own code receives the failure itself at its next
  * checkpoint: the nursery is its scope's `CancelHook`, and hands the failure out once.
  * The error then leaves the block by the ordinary route, and the disposer only waits for
- * the cancelled children. SPEC §4 lists every case; docs/nurseries.md explains them.
+ * the cancelled children. SPEC §4 lists every case; docs/guide/nurseries.md explains them.
  *
  * The block cannot be wrapped in a call, so opening the nursery swaps the scope and
  * nursery of the caller's frame, and disposing it swaps them back.

@@ -50,7 +50,7 @@ export class MemoryStream implements Stream {
     }
   }
 
-  /** @inheritDoc Stream.sendAll */
+  /** @inheritDoc giambio!Stream.sendAll */
   sendAll(data: Uint8Array): Promise<void> {
     checkBytes(data);
     return operation(
@@ -62,7 +62,7 @@ export class MemoryStream implements Stream {
     );
   }
 
-  /** @inheritDoc Stream.receive */
+  /** @inheritDoc giambio!Stream.receive */
   receive(maxBytes: number = DEFAULT_MAX): Promise<Uint8Array> {
     checkMaxBytes(maxBytes);
     return operation(
@@ -74,7 +74,7 @@ export class MemoryStream implements Stream {
     );
   }
 
-  /** @inheritDoc Stream.sendEof */
+  /** @inheritDoc giambio!Stream.sendEof */
   sendEof(): Promise<void> {
     return operation(
       "MemoryStream.sendEof",

@@ -23,6 +23,7 @@ module.exports = {
   moduleNameMapper: {
     "^giambio$": "<rootDir>/lib/index.ts",
     "^giambio/testing$": "<rootDir>/lib/testing.ts",
+    "^giambio/worker$": "<rootDir>/lib/worker.ts",
   },
   setupFilesAfterEnv: ["<rootDir>/spec/support/setup.ts"],
   testResultsProcessor: "<rootDir>/spec/support/results-file.js",

@@ -372,3 +372,135 @@ export class WouldBlock extends Error {
     this.name = "WouldBlock";
   }
 }
+
+/**
+ * Thrown by `runInWorker` when the worker thread running the call died before it answered:
+ * its code called `process.exit()`, it ran out of the memory its `resourceLimits` allow
+ * (the `cause` is Node's `ERR_WORKER_OUT_OF_MEMORY` error), or an error escaped from a
+ * callback of its own (a timer, an event). The pool replaces the worker; the call did not
+ * finish, so whatever it had done is lost. An error the called function throws is not
+ * this: it reaches the caller as itself.
+ *
+ * @param message - what happened
+ * @param options - `cause`: the worker's own error, if it reported one
+ * @example
+ * ```ts
+ * try {
+ *   await giambio.runInWorker(new URL("./parse.mjs", import.meta.url), "parse", [text]);
+ * } catch (err) {
+ *   if (!(err instanceof giambio.BrokenWorkerError)) throw err;
+ *   console.error("the parser crashed:", err.message);
+ * }
+ * ```
+ */
+export class BrokenWorkerError extends Error {
+  constructor(message = "The worker thread died", options?: { cause?: unknown }) {
+    checkMessage(message);
+    if (options !== undefined && (typeof options !== "object" || options === null)) {
+      throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
+    }
+    super(message, options);
+    this.name = "BrokenWorkerError";
+  }
+}
+
+/**
+ * @internal How a command is shown in a message: an argv array as a shell would read it
+ * (`` sh -c 'exit 3' ``), a shell command string as it is.
+ */
+export function describeCommand(command: readonly string[] | string): string {
+  if (typeof command === "string") return command;
+  return command
+    .map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`))
+    .join(" ");
+}
+
+/** The last lines of a child's stderr, for a message: at most 10 lines and 2,000 characters. */
+function stderrTail(stderr: Uint8Array): string {
+  let text = Buffer.from(stderr.buffer, stderr.byteOffset, stderr.byteLength)
+    .toString("utf8")
+    .trimEnd();
+  let cut = text.length > 2000;
+  if (cut) text = text.slice(-2000);
+  let lines = text.split("\n");
+  if (lines.length > 10) {
+    lines = lines.slice(-10);
+    cut = true;
+  }
+  return (cut ? ["  …", ...lines.map((l) => `  ${l}`)] : lines.map((l) => `  ${l}`)).join("\n");
+}
+
+/**
+ * What a finished child process left: what `runProcess` resolves with, and what a
+ * {@link ProcessError} carries.
+ */
+export interface ProcessResult {
+  /** The command as it was given: an argv array, or the string run by the shell. */
+  readonly command: readonly string[] | string;
+  /** The exit status, or `null` when a signal ended the process. */
+  readonly exitCode: number | null;
+  /** The signal that ended the process (`"SIGTERM"`), or `null` when it exited. */
+  readonly signal: NodeJS.Signals | null;
+  /** Everything it wrote to stdout, when captured (`captureStdout`); else `null`. */
+  readonly stdout: Buffer | null;
+  /** Everything it wrote to stderr, when captured (`captureStderr`); else `null`. */
+  readonly stderr: Buffer | null;
+}
+
+/**
+ * Thrown by `runProcess` (unless `check: false`) when the program exited with a non-zero
+ * status or was ended by a signal. It carries what the process left (`command`,
+ * `exitCode`, `signal`, and `stdout`, `stderr` when captured), and its message names the
+ * command, the status or signal, and ends with the last lines of the captured stderr. A
+ * process that giambio itself stopped because the call was cancelled throws `Cancelled`,
+ * never a `ProcessError`.
+ *
+ * @param result - what the process left, as `runProcess` resolves with it
+ * @param message - the message (by default built from `result`)
+ * @example
+ * ```ts
+ * try {
+ *   await giambio.runProcess(["git", "pull"], { captureStderr: true });
+ * } catch (err) {
+ *   if (!(err instanceof giambio.ProcessError)) throw err;
+ *   console.error(`git said: ${err.stderr?.toString()}`); // err.exitCode, err.signal
+ * }
+ * ```
+ */
+export class ProcessError extends Error implements ProcessResult {
+  readonly command: readonly string[] | string;
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: Buffer | null;
+  readonly stderr: Buffer | null;
+
+  constructor(result: ProcessResult, message?: string) {
+    if (typeof result !== "object" || result === null) {
+      throw new TypeError(
+        `Expected \`result\` to be an object like { command, exitCode, signal, stdout, stderr }, got ${describe(result)}`,
+      );
+    }
+    const { command, exitCode, signal } = result;
+    if (typeof command !== "string" && !Array.isArray(command)) {
+      throw new TypeError(
+        `Expected \`result.command\` to be an array of strings or a string, got ${describe(command)}`,
+      );
+    }
+    if (message !== undefined) checkMessage(message);
+    const shown = `Command \`${describeCommand(command)}\``;
+    const ending =
+      signal !== null && signal !== undefined
+        ? `was killed by ${signal}`
+        : `exited with status ${String(exitCode)}`;
+    const stderr = result.stderr ?? null;
+    const tail =
+      stderr !== null && stderr.length > 0 ? `; the end of its stderr:\n${stderrTail(stderr)}` : "";
+    super(message ?? `${shown} ${ending}${tail}`);
+    this.name = "ProcessError";
+    this.command = command;
+    this.exitCode = exitCode ?? null;
+    this.signal = signal ?? null;
+    this.stdout = result.stdout ?? null;
+    this.stderr = stderr;
+  }
+}

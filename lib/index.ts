@@ -33,7 +33,7 @@ export {
   type MemoryChannelStatistics,
 } from "./memory-channel";
 export { AsyncSocket, wrapSocket } from "./io/socket";
-export type { Stream } from "./io/stream";
+export type { Stream, SendStream, ReceiveStream } from "./io/stream";
 export {
   openTcpStream,
   listenTcp,
@@ -44,6 +44,12 @@ export {
   type ConnectionHandler,
 } from "./io/tcp";
 export { openTlsStream, serveTls } from "./io/tls";
+export { runInWorker, currentWorkerLimiter, type RunInWorkerOptions } from "./worker/run-in-worker";
+export { runProcess, type RunProcessOptions } from "./process/run-process";
+export type { ProcessOptions } from "./process/spawn-child";
+export { openProcess, type OpenProcessOptions, type StdioMode } from "./process/open-process";
+export { Process } from "./process/process";
+export type { DeliverCancel } from "./process/cancel-delivery";
 export { all, type AllResults } from "./helpers/all";
 export { race } from "./helpers/race";
 export { map, type MapOptions, type ItemOf } from "./helpers/map";
@@ -63,4 +69,7 @@ export {
   BrokenResourceError,
   BusyResourceError,
   WouldBlock,
+  BrokenWorkerError,
+  ProcessError,
+  type ProcessResult,
 } from "./errors";

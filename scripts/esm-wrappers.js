@@ -17,7 +17,7 @@ const path = require("node:path");
 const root = path.resolve(__dirname, "..");
 const cjsDir = path.join(root, "dist", "cjs");
 const esmDir = path.join(root, "dist", "esm");
-const entries = ["index", "testing"];
+const entries = ["index", "testing", "worker"];
 const identifier = /^[A-Za-z_$][\w$]*$/;
 
 fs.mkdirSync(esmDir, { recursive: true });

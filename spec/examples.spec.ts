@@ -3,8 +3,10 @@
  * parent/children example is checked against the README by spec/docs.spec.ts.)
  */
 import * as util from "node:util";
+import * as giambio from "giambio";
 import * as crawler from "../examples/crawler";
 import * as pipeline from "../examples/pipeline";
+import * as processes from "../examples/processes";
 
 async function printed(run: () => Promise<void>): Promise<string[]> {
   const out: string[] = [];
@@ -47,5 +49,22 @@ describe("examples/pipeline.ts", () => {
       "line 5: 3 words (parser 2)",
       "done at 0.75s",
     ]);
+  });
+});
+
+describe("examples/processes.ts", () => {
+  it("runs the commands two at a time and stops them all at the first failure", async () => {
+    expect(await printed(() => processes.runExample())).toEqual([
+      "stopped at the first failure: Command `echo '2 tests failed' >&2; exit 1` exited with " +
+        "status 1; the end of its stderr:\n  2 tests failed",
+      "the 30-second commands were stopped: true",
+    ]);
+  });
+
+  it("runs every command when none fails, and returns their outputs in order", async () => {
+    const outputs = await giambio.run(() =>
+      processes.runAll(["echo one", "sleep 0.05; echo two", "echo three"], 2),
+    );
+    expect(outputs).toEqual(["one\n", "two\n", "three\n"]);
   });
 });

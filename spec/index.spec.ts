@@ -1,9 +1,10 @@
 /**
- * The public surface: a change to what `giambio` or `giambio/testing` exports must be a
- * deliberate change to this list (and to the docs and the changelog).
+ * The public surface: a change to what `giambio`, `giambio/testing` or `giambio/worker`
+ * exports must be a deliberate change to this list (and to the docs and the changelog).
  */
 import * as giambio from "giambio";
 import * as testing from "giambio/testing";
+import * as worker from "giambio/worker";
 
 describe("the export list", () => {
   it("of giambio is exactly the public names", () => {
@@ -11,6 +12,7 @@ describe("the export list", () => {
       [
         "AsyncSocket",
         "BrokenResourceError",
+        "BrokenWorkerError",
         "BusyResourceError",
         "CancelScope",
         "CapacityLimiter",
@@ -30,6 +32,10 @@ describe("the export list", () => {
         "serveTcp",
         "serveTls",
         "wrapSocket",
+        "runProcess",
+        "openProcess",
+        "Process",
+        "ProcessError",
         "Cancelled",
         "KeyboardInterrupt",
         "MultiError",
@@ -44,6 +50,7 @@ describe("the export list", () => {
         "clock",
         "currentSignal",
         "currentTask",
+        "currentWorkerLimiter",
         "failAfter",
         "failAt",
         "isCancelled",
@@ -51,6 +58,7 @@ describe("the export list", () => {
         "moveOnAt",
         "openNursery",
         "run",
+        "runInWorker",
         "runWith",
         "sleep",
         "sleepForever",
@@ -78,6 +86,10 @@ describe("the export list", () => {
     ]);
   });
 
+  it("of giambio/worker is exactly the worker's side of runInWorker", () => {
+    expect(Object.keys(worker).sort()).toEqual(["checkCancelled", "workerSignal"]);
+  });
+
   it("names every error class after itself", () => {
     const errors = [
       new giambio.TooSlowError(),
@@ -90,6 +102,14 @@ describe("the export list", () => {
       new giambio.BrokenResourceError(),
       new giambio.BusyResourceError(),
       new giambio.WouldBlock(),
+      new giambio.ProcessError({
+        command: ["false"],
+        exitCode: 1,
+        signal: null,
+        stdout: null,
+        stderr: null,
+      }),
+      new giambio.BrokenWorkerError(),
     ];
     for (const err of errors) {
       expect(err).toBeInstanceOf(Error);

@@ -56,7 +56,13 @@ export { runScope, type ScopeSpec } from "./scope-run";
 /** @internal */
 export { describeRun } from "./introspect";
 /** @internal */
-export { trackResource, type Closeable, type TrackedResource } from "./resources";
+export {
+  trackResource,
+  runService,
+  type Closeable,
+  type TrackedResource,
+  type RunService,
+} from "./resources";
 /** @internal */
 export { waitIdle, describeCurrentRun } from "./testing-hooks";
 /** @internal */

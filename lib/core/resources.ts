@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { storage } from "./context";
+import { storage, type Frame } from "./context";
 import type { Runner } from "./runner";
 import { captureOpSite, formatOpSite, type OpSite } from "./trace";
 
@@ -73,4 +73,50 @@ export function closeLeftovers(resources: Set<TrackedResource>): void {
       "GiambioWarning",
     );
   }
+}
+
+/**
+ * @internal A service a run owns, such as its worker pool (lib/worker/pool.ts): made on
+ * first use in the run, and ended when the run ends. Unlike a stream left open, ending it
+ * is expected, so it is quiet.
+ */
+export interface RunService {
+  /**
+   * The run has ended (every task has): release what the service holds. A promise makes
+   * the run settle only once it has (a worker pool waits for its threads to exit).
+   */
+  endWithRun(): Promise<void> | null;
+}
+
+/**
+ * @internal The service `key` of the run `frame` belongs to, made with `make()` the first
+ * time the run asks for it.
+ */
+export function runService<T extends RunService>(frame: Frame, key: object, make: () => T): T {
+  const services = frame._task._runner._services;
+  let service = services.get(key) as T | undefined;
+  if (service === undefined) {
+    service = make();
+    services.set(key, service);
+  }
+  return service;
+}
+
+/**
+ * @internal The run has ended: ends its services; returns a promise that settles when
+ * every one that needed time has finished (never rejects), or `null` if none did.
+ */
+export function endServices(services: Map<object, RunService>): Promise<void> | null {
+  const pending: Promise<void>[] = [];
+  for (const service of services.values()) {
+    try {
+      const ending = service.endWithRun();
+      if (ending !== null) pending.push(ending);
+    } catch (err) {
+      process.emitWarning(`A run service failed to end: ${String(err)}`, "GiambioWarning");
+    }
+  }
+  services.clear();
+  if (pending.length === 0) return null;
+  return Promise.allSettled(pending).then(() => undefined);
 }

@@ -25,7 +25,7 @@ import { neverAwaited, type Operation } from "./operation";
 import { DEFAULT_TURN_BUDGET, Scheduler, type Ready } from "./scheduler";
 import { Task, captureContext } from "./task";
 import { Timers } from "./timers";
-import { closeLeftovers, type TrackedResource } from "./resources";
+import { closeLeftovers, endServices, type RunService, type TrackedResource } from "./resources";
 
 /** Microtasks of the run are queued as reactions to it: cheaper than `queueMicrotask`. */
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -74,6 +74,8 @@ export class Runner {
   private _afterBatchDue = false;
   /** Streams opened in the run and not closed yet (see resources.ts). */
   readonly _resources = new Set<TrackedResource>();
+  /** Services the run owns (its worker pool), by key; ended with the run (resources.ts). */
+  readonly _services = new Map<object, RunService>();
   _root: Task | null = null;
   readonly _rootScope: CancelScope;
   private _resolveRun: ((value: unknown) => void) | null = null;
@@ -187,11 +189,20 @@ export class Runner {
     this._done = true;
     const interrupts = this._interrupts.count;
     if (this._resources.size > 0) closeLeftovers(this._resources);
+    // A service that needs time to end (worker threads exiting) delays the settling, so
+    // that nothing the run started outlives it.
+    const ending = this._services.size > 0 ? endServices(this._services) : null;
     this._cleanup();
     if (this._instruments !== null) {
       this._afterBatch();
       if (this._instruments !== null) this._hook("afterRun");
     }
+    if (ending === null) this._settle(task, interrupts);
+    else void ending.then(() => this._settle(task, interrupts));
+  }
+
+  /** Settles the run's promise with the root task's outcome. */
+  private _settle(task: Task, interrupts: number): void {
     const resolve = this._resolveRun as (value: unknown) => void;
     const reject = this._rejectRun as (err: unknown) => void;
     if (interrupts > 0) {

@@ -115,12 +115,19 @@ export class AsyncSocket implements Stream {
   private readonly _connectionEvent: string;
   /** @internal Its registration with the run it was opened in (closed at the run's end). */
   private readonly _tracked: TrackedResource | null;
+  /** @internal What a child process's pipe is called (`"the stdin of process 42"`), or `null`. */
+  private readonly _pipeName: string | null;
 
   /**
    * @internal Use {@link wrapSocket}. `connectionEvent` is the server event that delivers a
-   * new connection (`"secureConnection"` for a TLS server).
+   * new connection (`"secureConnection"` for a TLS server). `pipeName` marks one of a child
+   * process's pipes (see {@link wrapPipe}).
    */
-  constructor(raw: net.Socket | net.Server, connectionEvent = "connection") {
+  constructor(
+    raw: net.Socket | net.Server,
+    connectionEvent = "connection",
+    pipeName: string | null = null,
+  ) {
     if (!(raw instanceof net.Socket) && !(raw instanceof net.Server)) {
       throw new TypeError(
         "AsyncSocket objects are made by wrapSocket(), openTcpStream(), listenTcp() and " +
@@ -129,6 +136,7 @@ export class AsyncSocket implements Stream {
     }
     this.raw = raw;
     this._connectionEvent = connectionEvent;
+    this._pipeName = pipeName;
     if (raw instanceof net.Server) {
       raw.on(connectionEvent, (conn: net.Socket) => this._onConnection(conn));
       raw.on("error", (err: unknown) => this._onError(err));
@@ -141,7 +149,8 @@ export class AsyncSocket implements Stream {
       raw.on("error", (err: unknown) => this._onError(err));
       raw.on("close", () => this._onEnd());
     }
-    this._tracked = trackResource(this);
+    // A pipe belongs to its process, which the run tracks (and closes) as a whole.
+    this._tracked = pipeName === null ? trackResource(this) : null;
   }
 
   /** @internal Whether the Node socket or server is still open. */
@@ -152,6 +161,7 @@ export class AsyncSocket implements Stream {
 
   /** @internal How a warning names it. */
   describeResource(): string {
+    if (this._pipeName !== null) return this._pipeName;
     const raw = this.raw;
     if (raw instanceof net.Server) {
       const a = raw.address();
@@ -482,4 +492,12 @@ export function wrapSocket(sock: net.Socket | net.Server): AsyncSocket {
     sock instanceof net.Server &&
     typeof (sock as { addContext?: unknown }).addContext === "function";
   return new AsyncSocket(sock, isTlsServer ? "secureConnection" : "connection");
+}
+
+/**
+ * @internal Wraps one of a child process's stdio pipes (a `net.Socket` Node made for it) as
+ * a stream. Unlike {@link wrapSocket}, the run does not track it: its `Process` owns it.
+ */
+export function wrapPipe(pipe: net.Socket, name: string): AsyncSocket {
+  return new AsyncSocket(pipe, "connection", name);
 }

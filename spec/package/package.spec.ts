@@ -118,6 +118,45 @@ giambio
     expect(sh(process.execPath, ["cjs.cjs"], dir).trim()).toBe("child@2");
   });
 
+  it("runs runInWorker with worker modules that import and require giambio/worker", () => {
+    write(
+      "spin.mjs",
+      `import { checkCancelled, workerSignal } from "giambio/worker";
+export function spin() {
+  const signal = workerSignal();
+  try { for (;;) checkCancelled(); } catch (err) { return err.name + " " + signal.aborted; }
+}
+`,
+    );
+    write(
+      "spin.cjs",
+      `const { checkCancelled } = require("giambio/worker");
+exports.spin = () => { for (;;) checkCancelled(); };
+`,
+    );
+    write(
+      "workers.cjs",
+      `const giambio = require("giambio");
+giambio
+  .run(async () => {
+    const seen = [];
+    for (const module of ["./spin.mjs", "./spin.cjs"]) {
+      // The call notices through checkCancelled(): a grace this long is never reached.
+      const left = await giambio.moveOnAfter(0.05, () =>
+        giambio.runInWorker(module, "spin", [], { grace: 3600 }),
+      );
+      seen.push(module + " " + String(left));
+    }
+    return seen.join(", ");
+  })
+  .then((v) => console.log(v));
+`,
+    );
+    expect(sh(process.execPath, ["workers.cjs"], dir).trim()).toBe(
+      "./spin.mjs undefined, ./spin.cjs undefined",
+    );
+  }, 60_000);
+
   it("type-checks a consumer of both entries, from ESM and from CommonJS", () => {
     const consumer = `import * as giambio from "giambio";
 import { MockClock } from "giambio/testing";

@@ -14,6 +14,7 @@ const LIB = path.resolve(__dirname, "..", "..", "lib");
 const ALIASES = {
   giambio: path.join(LIB, "index.ts"),
   "giambio/testing": path.join(LIB, "testing.ts"),
+  "giambio/worker": path.join(LIB, "worker.ts"),
 };
 
 const resolve = Module._resolveFilename;

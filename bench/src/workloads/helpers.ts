@@ -104,9 +104,11 @@ interface MapSize {
   readonly concurrency: number;
 }
 
+const RESOLVED = Promise.resolve();
+
 /** The mapped function: yields once, as an I/O call that is already done would. */
 async function double(x: number): Promise<number> {
-  await undefined;
+  await RESOLVED;
   return x * 2;
 }
 

@@ -14,11 +14,13 @@ import { allWorkload, mapWorkload } from "./helpers.js";
 import { fanOut } from "./fan-out.js";
 import { lock } from "./lock.js";
 import { pingPong } from "./ping-pong.js";
+import { processes } from "./processes.js";
 import { sharedSignal } from "./shared-signal.js";
 import { signals } from "./signals.js";
 import { sleepers } from "./sleepers.js";
 import { soak } from "./soak.js";
 import { spawnJoin } from "./spawn-join.js";
+import { workers } from "./workers.js";
 import { yieldPolicy } from "./yield-policy.js";
 
 export const WORKLOADS: readonly Workload[] = [
@@ -34,6 +36,8 @@ export const WORKLOADS: readonly Workload[] = [
   soak,
   allWorkload,
   mapWorkload,
+  workers,
+  processes,
   yieldPolicy,
   signals,
   sharedSignal,

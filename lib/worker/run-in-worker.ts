@@ -1,0 +1,413 @@
+/**
+ * `runInWorker` and `currentWorkerLimiter`: CPU-bound work on other cores, under the
+ * run's rules (SPEC §11).
+ *
+ * How a call goes: take a token of the limiter (a checkpoint); take an idle worker of the
+ * run's pool or start one (pool.ts); send the call and park until the worker answers. On
+ * cancellation, the worker is told at once (a shared flag for `checkCancelled()`, a
+ * message for `workerSignal()`), and then, shielded from the cancellation that caused it,
+ * the call waits: to the end with `cancel: "wait"` (trio's `to_thread` default), at most
+ * `grace` seconds on the run's clock with `"terminate"`, after which the worker is
+ * terminated and the call waits, uncancellably, until the thread has exited. Only then
+ * does the caller get `Cancelled`: no thread outlives the scope that started it.
+ *
+ * @module
+ */
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ResourceLimits, TransferListItem } from "node:worker_threads";
+import {
+  checkDuration,
+  checkOptions,
+  compound,
+  currentFrame,
+  describe,
+  operation,
+  runScope,
+  type Frame,
+  type Operation,
+} from "../core";
+import { CapacityLimiter } from "../sync/capacity-limiter";
+import { Job, WorkerCancelled, poolOf, type PooledWorker } from "./pool";
+
+/**
+ * Options of {@link runInWorker}.
+ *
+ * @example
+ * ```ts
+ * const limiter = new giambio.CapacityLimiter(2);
+ * await giambio.runInWorker(url, "resize", [image], { limiter, transfer: [image], grace: 1 });
+ * ```
+ */
+export interface RunInWorkerOptions {
+  /**
+   * Bounds how many calls run at once: each call holds one of its tokens while it runs.
+   * @default the run's `currentWorkerLimiter()`, one token per core
+   */
+  limiter?: CapacityLimiter;
+  /**
+   * Objects inside `args` to move to the worker rather than copy (`ArrayBuffer`s,
+   * `MessagePort`s): after the call they are detached here, and cost nothing to send.
+   */
+  transfer?: readonly TransferListItem[];
+  /**
+   * What a cancellation of the caller does to a call that is running. Either way the
+   * worker's `workerSignal()` aborts and its `checkCancelled()` throws from then on.
+   * `"terminate"`: a call still running `grace` seconds later has its worker terminated.
+   * `"wait"`: the call runs to its end. The caller gets `Cancelled` after that.
+   * @default "terminate"
+   */
+  cancel?: "terminate" | "wait";
+  /**
+   * With `cancel: "terminate"`, how long a cancelled call may still run (to notice
+   * `checkCancelled()` or its signal and return) before its worker is terminated, in
+   * seconds on the run's clock (`Infinity`: never terminated).
+   * @default 0.1
+   */
+  grace?: number;
+  /**
+   * Memory and stack limits of the worker the call runs in (Node's `resourceLimits` of
+   * `new Worker`). Workers are pooled by their limits. A call that exceeds them rejects
+   * with `BrokenWorkerError`.
+   */
+  resourceLimits?: ResourceLimits;
+}
+
+/** A function of any signature (`never[]` parameters: every function is one). */
+type AnyFunction = (...args: never[]) => unknown;
+
+/** What a module looks like when its type is not given: any export, any arguments. */
+type AnyModule = Record<string, (...args: unknown[]) => unknown>;
+
+/** The names of the exports of `M` that are functions. */
+type FunctionName<M> = {
+  [K in keyof M]-?: M[K] extends AnyFunction ? K : never;
+}[keyof M] &
+  string;
+
+type ArgsOf<F> = F extends (...args: infer P) => unknown ? P : never;
+type ResultOf<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never;
+
+/**
+ * The arguments after `module`, one tuple per export name, so that the name and its
+ * arguments are checked together; `args` may be left out when the function takes none.
+ */
+type WorkerCall<M, K extends FunctionName<M>> = {
+  [N in K]: [] extends ArgsOf<M[N]>
+    ? [exportName: N, args?: ArgsOf<M[N]>, options?: RunInWorkerOptions]
+    : [exportName: N, args: ArgsOf<M[N]>, options?: RunInWorkerOptions];
+}[K];
+
+/** What a call needs once its arguments have been checked. */
+interface Call {
+  readonly module: string;
+  readonly name: string;
+  readonly args: readonly unknown[];
+  readonly limiter: CapacityLimiter | undefined;
+  readonly transfer: readonly TransferListItem[] | undefined;
+  readonly wait: boolean;
+  readonly grace: number;
+  readonly limits: ResourceLimits | undefined;
+  readonly limitsKey: string;
+}
+
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
+/**
+ * Calls the function `exportName` of `module` with `args` in a worker thread of the run's
+ * pool, and resolves with what it returns (awaited). Use it for CPU-bound work (hashing,
+ * parsing, compression, image processing) that would otherwise block the event loop.
+ *
+ * The module is loaded in the worker, once per worker, with `require` when Node can (a
+ * CommonJS file, or any file a `--require` hook loads: workers inherit the process's
+ * `execArgv`) and with `import()` otherwise (`.mjs`, ESM `.js`). `module` is a `URL`
+ * (`new URL("./work.mjs", import.meta.url)`), an absolute path (`path.join(__dirname,
+ * "work.js")`), or a path starting with `./` or `../`, which is resolved from the current
+ * directory (`process.cwd()`), as `new Worker()` does. The arguments and the result are
+ * copied with the structured clone algorithm; `options.transfer` moves buffers instead.
+ *
+ * The pool belongs to the run: workers start when a call finds none idle, are reused, and
+ * are terminated when the run ends, which settles only once they have exited. At most
+ * `options.limiter`'s tokens (by default `currentWorkerLimiter()`, one per core) calls run
+ * at once; the others wait for a token, in FIFO order.
+ *
+ * Give the module's type to check the export's name, its arguments and the result:
+ * `runInWorker<typeof import("./work.js")>(url, "sum", [1, 2])` refuses a name the module
+ * does not export as a function and arguments that do not fit it. With the module's type
+ * alone, the result is typed as the union of the results of the module's functions (a
+ * TypeScript limit: a call cannot give one type argument and infer another); name the
+ * export too, `runInWorker<typeof import("./work.js"), "sum">(...)`, to type it exactly.
+ *
+ * Cancellation: a checkpoint; in a scope that is already cancelled, the function never
+ * runs. When the caller is cancelled while the call runs, the worker's `workerSignal()`
+ * aborts and `checkCancelled()` throws (both from `giambio/worker`). With `cancel:
+ * "terminate"` (the default), a call still running `grace` seconds later (0.1 by default,
+ * on the run's clock, so virtual under `MockClock`) has its worker terminated, and the
+ * caller gets `Cancelled` once the thread is gone; with `"wait"`, the call runs to its end
+ * and the caller gets `Cancelled` then. The call's result is lost either way; an error the
+ * call threw while finishing is thrown instead of `Cancelled`, so it is not lost.
+ *
+ * @typeParam M - the module's type, `typeof import("./module.js")`
+ * @typeParam K - the export's name, when the result must be typed exactly
+ * @param module - the module: a `URL`, an absolute path, or `./`/`../` from the current directory
+ * @param exportName - the name of the exported function (`"default"` for a default export)
+ * @param args - the arguments, in an array (default none)
+ * @param options - `limiter`, `transfer`, `cancel`, `grace`, `resourceLimits`
+ * @returns the function's result, awaited in the worker, then cloned
+ * @throws what the function threw, with its `name`, `message` and the worker's `stack`
+ *   (built-in classes such as `TypeError` are rebuilt as themselves; own properties that
+ *   can be cloned, such as `code`, are copied); `BrokenWorkerError` when the worker died
+ *   before it answered (`process.exit()`, memory beyond `resourceLimits`); an `Error`
+ *   naming the module when it cannot be loaded, a `TypeError` naming the export when it
+ *   is missing or not a function, or naming the argument (`args[1]`) that cannot be
+ *   cloned; `Cancelled` when cancelled. A bad `module`, `exportName`, `args` or `options`
+ *   throws a `TypeError` or `RangeError` at the call.
+ * @example
+ * ```ts
+ * // hash.mjs: export function sha256(data) { return createHash("sha256").update(data).digest("hex"); }
+ * const url = new URL("./hash.mjs", import.meta.url);
+ * const digest = await giambio.runInWorker<typeof import("./hash.mjs")>(url, "sha256", ["hello"]);
+ * ```
+ */
+export function runInWorker<M = AnyModule, K extends FunctionName<M> = FunctionName<M>>(
+  module: string | URL,
+  ...call: WorkerCall<M, K>
+): Promise<ResultOf<M[K]>>;
+export function runInWorker(
+  module: string | URL,
+  exportName: string,
+  args?: readonly unknown[],
+  options?: RunInWorkerOptions,
+): Promise<unknown> {
+  const call = checkCall(module, exportName, args, options);
+  const frame = currentFrame("runInWorker");
+  return compound("runInWorker", frame, callInWorker, call, undefined);
+}
+
+/**
+ * The run's default limiter of `runInWorker`: a `CapacityLimiter` with one token per core
+ * (`os.availableParallelism()`), one per run. Change its `totalTokens` to let more (or
+ * fewer) calls run at once, or pass a limiter of your own in `options.limiter`.
+ *
+ * Cancellation: not a checkpoint; it only asks the run.
+ *
+ * @returns the limiter, the same object for every call in one run
+ * @throws an `Error` when called outside a run
+ * @example
+ * ```ts
+ * giambio.currentWorkerLimiter().totalTokens = 2; // at most two worker calls at once
+ * ```
+ */
+export function currentWorkerLimiter(): CapacityLimiter {
+  return poolOf(currentFrame("currentWorkerLimiter")).limiter;
+}
+
+// -- the call -----------------------------------------------------------------------------
+
+async function callInWorker(frame: Frame, call: Call): Promise<unknown> {
+  const pool = poolOf(frame);
+  const limiter = call.limiter ?? pool.limiter;
+  // The call itself borrows the token: one task may run several calls at once.
+  await limiter.acquireOnBehalfOf(call);
+  try {
+    const job = new Job(pool.take(call.limitsKey, call.limits), call.module, call.name, call.args);
+    try {
+      return await operation("runInWorker", frame, sendAndWait, job, call);
+    } catch (err) {
+      if (!job.cancelled) throw err instanceof WorkerCancelled ? err.error : err;
+      return await afterCancel(frame, job, call, err);
+    }
+  } finally {
+    limiter.releaseOnBehalfOf(call);
+  }
+}
+
+/** Sends the call, unless the caller is already cancelled, and parks until the answer. */
+function sendAndWait(op: Operation<unknown>, job: Job, call: Call): void {
+  if (op.failIfCancelled()) {
+    job.worker.release();
+    return;
+  }
+  try {
+    job.worker.start(job, call.transfer);
+  } catch (err) {
+    job.worker.release();
+    op.fail(cloneFailure(err, call));
+    return;
+  }
+  op.parkHere();
+  job.waiter = op;
+  op.onCancel = () => job.cancel();
+}
+
+/**
+ * The caller was cancelled while the call ran (the worker has been told): waits, shielded,
+ * for the call to end, at most `grace` seconds with `"terminate"`; then terminates the
+ * worker if it still runs and waits until it has exited. Throws `cancelled`, or the error
+ * the call ended with.
+ */
+async function afterCancel(frame: Frame, job: Job, call: Call, cancelled: unknown): Promise<never> {
+  if (!job.done) {
+    try {
+      await runScope(frame, () => waitUntilDone(job), {
+        deadline: call.wait ? Infinity : call.grace,
+        relative: true,
+        shield: true,
+        fail: null,
+      });
+    } catch {
+      // A second Ctrl-C cancels shielded scopes too: stop the worker now.
+    }
+    if (!job.done) {
+      job.terminated = true;
+      const worker = job.worker;
+      worker.terminate();
+      await operation("runInWorker", frame, parkUntilExit, worker, undefined);
+    }
+  }
+  if (!job.ok && !job.terminated && !(job.outcome instanceof WorkerCancelled)) throw job.outcome;
+  throw cancelled;
+}
+
+function waitUntilDone(job: Job): Promise<void> {
+  return operation("runInWorker", currentFrame("runInWorker"), parkUntilDone, job, undefined);
+}
+
+function parkUntilDone(op: Operation<void>, job: Job): void {
+  if (op.failIfCancelled()) return; // a grace of 0 has already passed
+  if (job.done) {
+    op.now(undefined);
+    return;
+  }
+  op.parkHere();
+  job.watcher = op;
+  op.cleanup = () => {
+    if (job.watcher === op) job.watcher = null;
+  };
+}
+
+function parkUntilExit(op: Operation<void>, worker: PooledWorker): void {
+  op.parkHere(false);
+  worker.onExit(() => op.wake(undefined));
+}
+
+// -- argument checks ----------------------------------------------------------------------
+
+const KINDS = ["terminate", "wait"];
+const LIMITS = [
+  "maxOldGenerationSizeMb",
+  "maxYoungGenerationSizeMb",
+  "codeRangeSizeMb",
+  "stackSizeMb",
+] as const;
+
+function checkCall(
+  module: unknown,
+  exportName: unknown,
+  args: unknown,
+  options: RunInWorkerOptions | undefined,
+): Call {
+  const href = moduleHref(module);
+  if (typeof exportName !== "string" || exportName === "") {
+    throw new TypeError(
+      `Expected \`exportName\` to be the name of an exported function, got ${describe(exportName)}`,
+    );
+  }
+  if (args !== undefined && !Array.isArray(args)) {
+    throw new TypeError(`Expected \`args\` to be an array of arguments, got ${describe(args)}`);
+  }
+  const list = (args as unknown[] | undefined) ?? NO_ARGS;
+  for (let i = 0; i < list.length; i++) {
+    const arg = list[i];
+    if (typeof arg === "function" || typeof arg === "symbol" || arg instanceof Promise) {
+      throw new TypeError(
+        `Expected \`args[${i}]\` to be a value that can be copied to a worker thread (structured ` +
+          `clone), got ${describe(arg)}: functions, symbols and promises cannot be`,
+      );
+    }
+  }
+  checkOptions(options, "options");
+  const limiter = options?.limiter;
+  if (limiter !== undefined && !(limiter instanceof CapacityLimiter)) {
+    throw new TypeError(
+      `Expected \`options.limiter\` to be a CapacityLimiter, got ${describe(limiter)}`,
+    );
+  }
+  const transfer = options?.transfer;
+  if (transfer !== undefined && !Array.isArray(transfer)) {
+    throw new TypeError(
+      `Expected \`options.transfer\` to be an array of transferable objects, got ${describe(transfer)}`,
+    );
+  }
+  const cancel = options?.cancel ?? "terminate";
+  if (!KINDS.includes(cancel)) {
+    throw new TypeError(
+      `Expected \`options.cancel\` to be "terminate" or "wait", got ${describe(cancel)}`,
+    );
+  }
+  const grace = options?.grace ?? 0.1;
+  checkDuration(grace, "options.grace");
+  const limits = options?.resourceLimits;
+  let limitsKey = "";
+  if (limits !== undefined) {
+    checkOptions(limits, "options.resourceLimits");
+    for (const key of LIMITS) {
+      const value = limits[key];
+      if (value !== undefined) checkDuration(value, `options.resourceLimits.${key}`);
+      limitsKey += `${value ?? ""},`;
+    }
+  }
+  return {
+    module: href,
+    name: exportName,
+    args: list,
+    limiter,
+    transfer,
+    wait: cancel === "wait",
+    grace,
+    limits,
+    limitsKey,
+  };
+}
+
+/** The module as a URL string: paths become `file:` URLs (`./` and `../` from the cwd). */
+function moduleHref(module: unknown): string {
+  if (typeof module === "string") {
+    if (path.isAbsolute(module)) return pathToFileURL(module).href;
+    if (/^\.\.?[\\/]/.test(module)) return pathToFileURL(path.resolve(module)).href;
+    if (/^[a-z][a-z\d+.-]*:/i.test(module) && URL.canParse(module)) return new URL(module).href;
+  } else if (
+    typeof module === "object" &&
+    module !== null &&
+    typeof (module as { href?: unknown }).href === "string" &&
+    Object.prototype.toString.call(module) === "[object URL]"
+  ) {
+    return (module as URL).href;
+  }
+  throw new TypeError(
+    "Expected `module` to be a URL, an absolute path, or a path starting with ./ or ../ " +
+      `(from the current directory), got ${describe(module)}`,
+  );
+}
+
+/** The clear error for arguments `postMessage` could not clone: names the argument. */
+function cloneFailure(err: unknown, call: Call): Error {
+  const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  for (let i = 0; i < call.args.length; i++) {
+    const arg = call.args[i];
+    try {
+      structuredClone(arg);
+    } catch {
+      return new TypeError(
+        `Expected \`args[${i}]\` to be a value that can be copied to a worker thread (structured ` +
+          `clone), got ${describe(arg)} (${reason})`,
+        { cause: err },
+      );
+    }
+  }
+  return new TypeError(
+    `runInWorker could not send the arguments of ${JSON.stringify(call.name)} to a worker ` +
+      `(${reason})${call.transfer !== undefined ? "; check `options.transfer`" : ""}`,
+    { cause: err },
+  );
+}

@@ -7,7 +7,7 @@
  * @module
  */
 export { run, runWith, type RunOptions } from "./run";
-export type { Instrument, SpawnTraceEntry } from "./core";
+export type { Instrument, SpawnTraceEntry, RunClock } from "./core";
 export { clock, sleep, sleepUntil, sleepForever, checkpoint } from "./sleep";
 export { spawn, currentTask } from "./spawn";
 export { withNursery, openNursery } from "./nursery";
@@ -44,7 +44,17 @@ export {
   type ConnectionHandler,
 } from "./io/tcp";
 export { openTlsStream, serveTls } from "./io/tls";
-export { runInWorker, currentWorkerLimiter, type RunInWorkerOptions } from "./worker/run-in-worker";
+export {
+  runInWorker,
+  currentWorkerLimiter,
+  type RunInWorkerOptions,
+  type WorkerModule,
+  type WorkerFunction,
+  type WorkerFunctionName,
+  type WorkerArgs,
+  type WorkerResult,
+  type WorkerCallArgs,
+} from "./worker/run-in-worker";
 export { runProcess, type RunProcessOptions } from "./process/run-process";
 export type { ProcessOptions } from "./process/spawn-child";
 export { openProcess, type OpenProcessOptions, type StdioMode } from "./process/open-process";

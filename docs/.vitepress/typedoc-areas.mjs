@@ -49,7 +49,7 @@ export const AREA_ORDER = [
 /** Which area a file's exports belong to: the first pattern that matches its path. */
 const AREAS = /** @type {const} */ ([
   [/^lib\/run\.ts$/, "Running"],
-  [/^lib\/core\/(instruments|trace)\.ts$/, "Running"],
+  [/^lib\/core\/(instruments|trace|clock)\.ts$/, "Running"],
   [/^lib\/(spawn|core\/task)\.ts$/, "Tasks"],
   [/^lib\/(nursery|core\/nursery|core\/task-status|core\/block-nursery)\.ts$/, "Nurseries"],
   [/^lib\/(timeouts|cancellable|core\/cancel-scope)\.ts$/, "Cancellation"],

@@ -7,7 +7,11 @@
  * @module
  */
 
-/** What the runner needs from a clock. */
+/**
+ * A clock a run can keep time with (`runWith({ clock })`): the host's monotonic clock (the
+ * default) or a `MockClock` from `giambio/testing`. Its other members are giambio's own,
+ * so use one of those two rather than an object of your own.
+ */
 export interface RunClock {
   /** Current time in seconds. */
   now(): number;

@@ -35,6 +35,8 @@ import { Job, WorkerCancelled, poolOf, type PooledWorker } from "./pool";
  *
  * @example
  * ```ts
+ * const url = new URL("./resize.mjs", import.meta.url);
+ * const image = new ArrayBuffer(1 << 20); // moved to the worker, not copied
  * const limiter = new giambio.CapacityLimiter(2);
  * await giambio.runInWorker(url, "resize", [image], { limiter, transfer: [image], grace: 1 });
  * ```
@@ -74,28 +76,34 @@ export interface RunInWorkerOptions {
 }
 
 /** A function of any signature (`never[]` parameters: every function is one). */
-type AnyFunction = (...args: never[]) => unknown;
+export type WorkerFunction = (...args: never[]) => unknown;
 
-/** What a module looks like when its type is not given: any export, any arguments. */
-type AnyModule = Record<string, (...args: unknown[]) => unknown>;
+/**
+ * What `runInWorker` assumes of a module whose type is not given: any export, any
+ * arguments, an unknown result.
+ */
+export type WorkerModule = Record<string, (...args: unknown[]) => unknown>;
 
-/** The names of the exports of `M` that are functions. */
-type FunctionName<M> = {
-  [K in keyof M]-?: M[K] extends AnyFunction ? K : never;
+/** The names of the exports of the module type `M` that are functions. */
+export type WorkerFunctionName<M> = {
+  [K in keyof M]-?: M[K] extends WorkerFunction ? K : never;
 }[keyof M] &
   string;
 
-type ArgsOf<F> = F extends (...args: infer P) => unknown ? P : never;
-type ResultOf<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never;
+/** The parameters of the function type `F`, as a tuple. */
+export type WorkerArgs<F> = F extends (...args: infer P) => unknown ? P : never;
+/** What a call of the function type `F` in a worker resolves with: its awaited result. */
+export type WorkerResult<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never;
 
 /**
- * The arguments after `module`, one tuple per export name, so that the name and its
- * arguments are checked together; `args` may be left out when the function takes none.
+ * The arguments of `runInWorker` after `module`, `[exportName, args, options]`, one tuple
+ * per export name, so that the name and its arguments are checked together; `args` may be
+ * left out when the function takes none.
  */
-type WorkerCall<M, K extends FunctionName<M>> = {
-  [N in K]: [] extends ArgsOf<M[N]>
-    ? [exportName: N, args?: ArgsOf<M[N]>, options?: RunInWorkerOptions]
-    : [exportName: N, args: ArgsOf<M[N]>, options?: RunInWorkerOptions];
+export type WorkerCallArgs<M, K extends WorkerFunctionName<M>> = {
+  [N in K]: [] extends WorkerArgs<M[N]>
+    ? [exportName: N, args?: WorkerArgs<M[N]>, options?: RunInWorkerOptions]
+    : [exportName: N, args: WorkerArgs<M[N]>, options?: RunInWorkerOptions];
 }[K];
 
 /** What a call needs once its arguments have been checked. */
@@ -165,14 +173,15 @@ const NO_ARGS: readonly unknown[] = Object.freeze([]);
  * @example
  * ```ts
  * // hash.mjs: export function sha256(data) { return createHash("sha256").update(data).digest("hex"); }
+ * type HashModule = { sha256(data: string): string }; // or typeof import("./hash.mjs")
  * const url = new URL("./hash.mjs", import.meta.url);
- * const digest = await giambio.runInWorker<typeof import("./hash.mjs")>(url, "sha256", ["hello"]);
+ * const digest: string = await giambio.runInWorker<HashModule>(url, "sha256", ["hello"]);
  * ```
  */
-export function runInWorker<M = AnyModule, K extends FunctionName<M> = FunctionName<M>>(
-  module: string | URL,
-  ...call: WorkerCall<M, K>
-): Promise<ResultOf<M[K]>>;
+export function runInWorker<
+  M = WorkerModule,
+  K extends WorkerFunctionName<M> = WorkerFunctionName<M>,
+>(module: string | URL, ...call: WorkerCallArgs<M, K>): Promise<WorkerResult<M[K]>>;
 export function runInWorker(
   module: string | URL,
   exportName: string,

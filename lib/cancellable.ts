@@ -13,10 +13,20 @@ import { currentFrame, describe, frameScope, operation, type Operation } from ".
  * with passes `isCancelled()` and is absorbed by the scope that was cancelled.
  *
  * @example
- * ```ts
+ * ```ts realtime
  * import { setTimeout as delay } from "node:timers/promises";
  *
- * await giambio.moveOnAfter(1, () => delay(5000, undefined, { signal: giambio.currentSignal() }));
+ * await giambio.run(async () => {
+ *   const start = giambio.clock();
+ *   await giambio.moveOnAfter(0.05, () =>
+ *     delay(5000, undefined, { signal: giambio.currentSignal() }),
+ *   );
+ *   console.log(`moved on after ${(giambio.clock() - start).toFixed(2)} s, not 5`);
+ * });
+ * ```
+ *
+ * ```text
+ * moved on after 0... s, not 5
  * ```
  */
 export function currentSignal(): AbortSignal {

@@ -75,10 +75,10 @@ export function newCancelled(reason?: unknown): Cancelled {
  * @example
  * ```ts
  * try {
- *   await work();
+ *   await doWork();
  * } catch (err) {
- *   if (giambio.isCancelled(err)) throw err;
- *   log(err);
+ *   if (giambio.isCancelled(err)) throw err; // never swallow a cancellation
+ *   console.error(err);
  * }
  * ```
  */
@@ -100,11 +100,18 @@ export function isCancelled(err: unknown): boolean {
  *
  * @example
  * ```ts
- * try {
- *   await giambio.failAfter(1, () => giambio.sleep(5));
- * } catch (err) {
- *   if (!(err instanceof giambio.TooSlowError)) throw err;
- * }
+ * await giambio.run(async () => {
+ *   try {
+ *     await giambio.failAfter(1, () => giambio.sleep(5));
+ *   } catch (err) {
+ *     if (!(err instanceof giambio.TooSlowError)) throw err;
+ *     console.log(String(err));
+ *   }
+ * });
+ * ```
+ *
+ * ```text
+ * TooSlowError: failAfter(1) expired: the operation did not finish within 1 seconds
  * ```
  */
 export class TooSlowError extends Error {
@@ -123,12 +130,28 @@ export class TooSlowError extends Error {
  *
  * @example
  * ```ts
- * try {
- *   await giambio.withNursery(async (n) => { n.spawn(failsA); n.spawn(failsB); });
- * } catch (err) {
- *   if (err instanceof giambio.MultiError) for (const e of err.errors) console.error(e);
- *   else throw err;
- * }
+ * await giambio.run(async () => {
+ *   try {
+ *     await giambio.withNursery(async (nursery) => {
+ *       nursery.spawn(async () => {
+ *         throw new TypeError("bad input");
+ *       });
+ *       nursery.spawn(async () => {
+ *         throw new RangeError("too big");
+ *       });
+ *     });
+ *   } catch (err) {
+ *     if (!(err instanceof giambio.MultiError)) throw err;
+ *     console.log(err.message);
+ *     for (const e of err.errors) console.log(String(e));
+ *   }
+ * });
+ * ```
+ *
+ * ```text
+ * 2 tasks failed: TypeError: bad input; RangeError: too big
+ * TypeError: bad input
+ * RangeError: too big
  * ```
  */
 export class MultiError extends AggregateError {
@@ -198,11 +221,18 @@ function summarize(errors: readonly unknown[]): string {
  *
  * @example
  * ```ts
- * {
- *   await using nursery = giambio.openNursery();
- *   nursery.spawn(giambio.sleepForever);
- * } // throws NurseryError: The nursery block was left while 1 child was still running and
- *   // `await nursery.join()` had not been awaited; it was cancelled. ...
+ * await giambio.run(async () => {
+ *   try {
+ *     await using nursery = giambio.openNursery();
+ *     nursery.spawn(giambio.sleepForever);
+ *   } catch (err) {
+ *     console.log(String(err));
+ *   }
+ * });
+ * ```
+ *
+ * ```text
+ * NurseryError: The nursery block was left while 1 child was still running and `await nursery.join()` had not been awaited; it was cancelled. End the block's happy path with `await nursery.join()`.
  * ```
  */
 export class NurseryError extends Error {
@@ -225,9 +255,15 @@ export class NurseryError extends Error {
  *
  * @example
  * ```ts
- * const task = giambio.spawn(giambio.sleepForever);
- * task.cancel();
- * await task.join().catch((err) => console.log(err instanceof giambio.TaskCancelledError)); // true
+ * await giambio.run(async () => {
+ *   const task = giambio.spawn(giambio.sleepForever);
+ *   task.cancel();
+ *   await task.join().catch((err: unknown) => console.log(String(err)));
+ * });
+ * ```
+ *
+ * ```text
+ * TaskCancelledError: Task "sleepForever" was cancelled
  * ```
  */
 export class TaskCancelledError extends Error {
@@ -247,11 +283,18 @@ export class TaskCancelledError extends Error {
  * cancelled and has run its `finally` blocks before it is thrown.
  *
  * @example
- * ```ts
- * giambio.run(main).catch((err) => {
- *   if (err instanceof giambio.KeyboardInterrupt) console.log("bye");
- *   else throw err;
- * });
+ * ```ts fragment
+ * async function main(): Promise<void> {
+ *   await giambio.sleepForever(); // until Ctrl-C
+ * }
+ *
+ * try {
+ *   await giambio.run(main);
+ * } catch (err) {
+ *   if (!(err instanceof giambio.KeyboardInterrupt)) throw err;
+ *   // Every task was cancelled and has run its `finally` blocks.
+ *   console.log("bye");
+ * }
  * ```
  */
 export class KeyboardInterrupt extends Error {
@@ -274,11 +317,23 @@ export class KeyboardInterrupt extends Error {
  *
  * @example
  * ```ts
- * try {
- *   await receive.receive();
- * } catch (err) {
- *   if (!(err instanceof giambio.EndOfChannel)) throw err; // every sender is done
- * }
+ * await giambio.run(async () => {
+ *   const [send, receive] = giambio.openMemoryChannel<string>(1);
+ *   await send.send("last");
+ *   send.close();
+ *   console.log(await receive.receive());
+ *   try {
+ *     await receive.receive();
+ *   } catch (err) {
+ *     if (!(err instanceof giambio.EndOfChannel)) throw err; // every sender is done
+ *     console.log(String(err));
+ *   }
+ * });
+ * ```
+ *
+ * ```text
+ * last
+ * EndOfChannel: The channel was closed by every sender and its buffer is empty
  * ```
  */
 export class EndOfChannel extends Error {
@@ -295,8 +350,19 @@ export class EndOfChannel extends Error {
  *
  * @example
  * ```ts
- * send.close();
- * send.sendNoWait(1); // throws ClosedResourceError
+ * await giambio.run(async () => {
+ *   const [send] = giambio.openMemoryChannel<number>(1);
+ *   send.close();
+ *   try {
+ *     send.sendNoWait(1);
+ *   } catch (err) {
+ *     console.log(String(err));
+ *   }
+ * });
+ * ```
+ *
+ * ```text
+ * ClosedResourceError: This sending end was closed
  * ```
  */
 export class ClosedResourceError extends Error {
@@ -314,12 +380,20 @@ export class ClosedResourceError extends Error {
  *
  * @example
  * ```ts
- * try {
- *   await stream.sendAll(data);
- * } catch (err) {
- *   if (err instanceof giambio.BrokenResourceError) console.log("peer went away:", err.cause);
- *   else throw err;
- * }
+ * await giambio.run(async () => {
+ *   const [send, receive] = giambio.openMemoryChannel<string>(1);
+ *   receive.close(); // the only receiver
+ *   try {
+ *     await send.send("anyone?");
+ *   } catch (err) {
+ *     if (!(err instanceof giambio.BrokenResourceError)) throw err;
+ *     console.log(String(err));
+ *   }
+ * });
+ * ```
+ *
+ * ```text
+ * BrokenResourceError: Every receiving end of the channel is closed
  * ```
  */
 export class BrokenResourceError extends Error {
@@ -339,8 +413,25 @@ export class BrokenResourceError extends Error {
  *
  * @example
  * ```ts
- * giambio.spawn(() => stream.receive());
- * await stream.receive(); // throws BusyResourceError while the other receive waits
+ * import { memoryStreamPair } from "giambio/testing";
+ *
+ * await giambio.run(async () => {
+ *   const [a, b] = memoryStreamPair();
+ *   await giambio.withNursery(async (nursery) => {
+ *     nursery.spawn(() => b.receive()); // waits for data
+ *     await giambio.sleep(1);
+ *     try {
+ *       await b.receive(); // while the other receive waits
+ *     } catch (err) {
+ *       console.log(String(err));
+ *     }
+ *     await a.sendAll(Buffer.from("hi")); // for the first receive
+ *   });
+ * });
+ * ```
+ *
+ * ```text
+ * BusyResourceError: Another task is already receiving on this stream
  * ```
  */
 export class BusyResourceError extends Error {
@@ -357,12 +448,28 @@ export class BusyResourceError extends Error {
  *
  * @example
  * ```ts
- * try {
- *   lock.acquireNoWait();
- * } catch (err) {
- *   if (!(err instanceof giambio.WouldBlock)) throw err;
- *   await lock.acquire();
- * }
+ * await giambio.run(async () => {
+ *   const lock = new giambio.Lock();
+ *   giambio.spawn(async () => {
+ *     await using _ = await lock.hold();
+ *     await giambio.sleep(1);
+ *   });
+ *   await giambio.sleep(0.5);
+ *   try {
+ *     lock.acquireNoWait();
+ *   } catch (err) {
+ *     if (!(err instanceof giambio.WouldBlock)) throw err;
+ *     console.log(`${String(err)}: waiting`);
+ *     await lock.acquire();
+ *   }
+ *   console.log(`got the lock at ${giambio.clock()} s`);
+ *   lock.release();
+ * });
+ * ```
+ *
+ * ```text
+ * WouldBlock: The lock is held: waiting
+ * got the lock at 1 s
  * ```
  */
 export class WouldBlock extends Error {
@@ -386,7 +493,7 @@ export class WouldBlock extends Error {
  * @example
  * ```ts
  * try {
- *   await giambio.runInWorker(new URL("./parse.mjs", import.meta.url), "parse", [text]);
+ *   await giambio.runInWorker(new URL("./parse.mjs", import.meta.url), "parse", ["1 + 2"]);
  * } catch (err) {
  *   if (!(err instanceof giambio.BrokenWorkerError)) throw err;
  *   console.error("the parser crashed:", err.message);
@@ -458,13 +565,24 @@ export interface ProcessResult {
  * @param result - what the process left, as `runProcess` resolves with it
  * @param message - the message (by default built from `result`)
  * @example
- * ```ts
- * try {
- *   await giambio.runProcess(["git", "pull"], { captureStderr: true });
- * } catch (err) {
- *   if (!(err instanceof giambio.ProcessError)) throw err;
- *   console.error(`git said: ${err.stderr?.toString()}`); // err.exitCode, err.signal
- * }
+ * ```ts realtime
+ * await giambio.run(async () => {
+ *   try {
+ *     await giambio.runProcess(["sh", "-c", "echo no such remote >&2; exit 2"], {
+ *       captureStderr: true,
+ *     });
+ *   } catch (err) {
+ *     if (!(err instanceof giambio.ProcessError)) throw err;
+ *     console.log(err.exitCode, err.signal);
+ *     console.log(err.message);
+ *   }
+ * });
+ * ```
+ *
+ * ```text
+ * 2 null
+ * Command `sh -c 'echo no such remote >&2; exit 2'` exited with status 2; the end of its stderr:
+ *   no such remote
  * ```
  */
 export class ProcessError extends Error implements ProcessResult {

@@ -97,9 +97,16 @@ class ChannelState<T> {
  *
  * @example
  * ```ts
- * const [send, receive] = giambio.openMemoryChannel<string>(1);
- * await send.send("hello");
- * send.close(); // receivers get EndOfChannel once the buffer is drained
+ * await giambio.run(async () => {
+ *   const [send, receive] = giambio.openMemoryChannel<string>(1);
+ *   await send.send("hello");
+ *   send.close(); // receivers get EndOfChannel once the buffer is drained
+ *   console.log(await receive.receive());
+ * });
+ * ```
+ *
+ * ```text
+ * hello
  * ```
  */
 export class MemorySendChannel<T> implements AsyncDisposable {
@@ -224,7 +231,17 @@ export class MemorySendChannel<T> implements AsyncDisposable {
  *
  * @example
  * ```ts
- * for await (const message of receive) console.log(message);
+ * await giambio.run(async () => {
+ *   const [send, receive] = giambio.openMemoryChannel<string>(Infinity);
+ *   for (const word of ["ping", "pong"]) send.sendNoWait(word);
+ *   send.close();
+ *   for await (const message of receive) console.log(message);
+ * });
+ * ```
+ *
+ * ```text
+ * ping
+ * pong
  * ```
  */
 export class MemoryReceiveChannel<T> implements AsyncDisposable, AsyncIterable<T> {
@@ -378,12 +395,20 @@ function receiveValue<T>(op: Operation<T>, end: MemoryReceiveChannel<T>): void {
  * @throws `TypeError` for a negative, fractional or non-number size
  * @example
  * ```ts
- * const [send, receive] = giambio.openMemoryChannel<number>(10);
- * giambio.spawn(async () => {
- *   await using _ = send;
- *   for (let i = 0; i < 3; i++) await send.send(i);
+ * await giambio.run(async () => {
+ *   const [send, receive] = giambio.openMemoryChannel<number>(10);
+ *   giambio.spawn(async () => {
+ *     await using _ = send; // closed when the task ends: the loop below then ends
+ *     for (let i = 0; i < 3; i++) await send.send(i);
+ *   });
+ *   for await (const n of receive) console.log(n);
  * });
- * for await (const n of receive) console.log(n); // 0, 1, 2
+ * ```
+ *
+ * ```text
+ * 0
+ * 1
+ * 2
  * ```
  */
 export function openMemoryChannel<T>(

@@ -44,12 +44,26 @@ export function withNursery<T>(
  * @returns the nursery; dispose it with `await using`
  * @example
  * ```ts
- * {
- *   await using nursery = giambio.openNursery();
- *   nursery.spawn(worker, 1);
- *   nursery.spawn(worker, 2);
- *   await nursery.join();
+ * async function worker(n: number): Promise<void> {
+ *   await giambio.sleep(n);
+ *   console.log(`worker ${n} done at ${giambio.clock()} s`);
  * }
+ *
+ * await giambio.run(async () => {
+ *   {
+ *     await using nursery = giambio.openNursery();
+ *     nursery.spawn(worker, 1);
+ *     nursery.spawn(worker, 2);
+ *     await nursery.join();
+ *   }
+ *   console.log("both workers are done");
+ * });
+ * ```
+ *
+ * ```text
+ * worker 1 done at 1 s
+ * worker 2 done at 2 s
+ * both workers are done
  * ```
  */
 export function openNursery(): Nursery {

@@ -21,8 +21,20 @@ import {
  *
  * @example
  * ```ts
- * const options: giambio.RunOptions = { clock: new MockClock({ autojump: true }), handleSignals: false };
- * await giambio.runWith(options, main);
+ * import { MockClock } from "giambio/testing";
+ *
+ * const options: giambio.RunOptions = {
+ *   clock: new MockClock({ autojump: true }),
+ *   handleSignals: false,
+ * };
+ * await giambio.runWith(options, async () => {
+ *   await giambio.sleep(60);
+ *   console.log(giambio.clock());
+ * });
+ * ```
+ *
+ * ```text
+ * 60
  * ```
  */
 export interface RunOptions {
@@ -86,7 +98,11 @@ export interface RunOptions {
  *   return `hello, ${name}`;
  * }
  *
- * console.log(await giambio.run(main, "world")); // hello, world
+ * console.log(await giambio.run(main, "world"));
+ * ```
+ *
+ * ```text
+ * hello, world
  * ```
  */
 export function run<A extends unknown[], T>(

@@ -20,9 +20,15 @@ import {
  *
  * @example
  * ```ts
- * const start = giambio.clock();
- * await giambio.sleep(1);
- * console.log(giambio.clock() - start); // about 1
+ * await giambio.run(async () => {
+ *   const start = giambio.clock();
+ *   await giambio.sleep(1);
+ *   console.log(giambio.clock() - start); // about 1 on the real clock; 1 on a MockClock
+ * });
+ * ```
+ *
+ * ```text
+ * 1
  * ```
  */
 export function clock(): number {
@@ -37,10 +43,18 @@ export function clock(): number {
  * @throws `Cancelled` when an enclosing cancel scope has been cancelled
  * @example
  * ```ts
- * for (const row of rows) {
- *   transform(row);
- *   await giambio.checkpoint(); // stay cancellable and fair
- * }
+ * await giambio.run(async () => {
+ *   let sum = 0;
+ *   for (let i = 0; i < 1_000_000; i++) {
+ *     sum += i;
+ *     if (i % 10_000 === 0) await giambio.checkpoint(); // stay cancellable and fair
+ *   }
+ *   console.log(sum);
+ * });
+ * ```
+ *
+ * ```text
+ * 499999500000
  * ```
  */
 export function checkpoint(): Promise<void> {

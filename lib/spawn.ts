@@ -35,7 +35,13 @@ export function spawn<A extends unknown[], T>(
  * @throws `TypeError` outside a run
  * @example
  * ```ts
- * console.log(`hello from ${giambio.currentTask().name}`);
+ * await giambio.run(async function main() {
+ *   console.log(`hello from ${giambio.currentTask().name}`);
+ * });
+ * ```
+ *
+ * ```text
+ * hello from main
  * ```
  */
 export function currentTask(): Task {

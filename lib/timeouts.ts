@@ -22,7 +22,11 @@ import {
  *
  * @example
  * ```ts
- * await giambio.withCancelScope(cleanup, { shield: true, deadline: giambio.clock() + 5 });
+ * // Safe from cancellation from outside, but given five seconds at most:
+ * await giambio.withCancelScope(() => saveToDatabase("state"), {
+ *   shield: true,
+ *   deadline: giambio.clock() + 5,
+ * });
  * ```
  */
 export interface CancelScopeOptions {
@@ -47,10 +51,20 @@ export interface CancelScopeOptions {
  * @returns `fn`'s value, or `undefined` when the scope absorbed its own cancellation
  * @example
  * ```ts
- * const value = await giambio.withCancelScope(async (scope) => {
- *   setTimeoutSomewhere(() => scope.cancel());
- *   return await work();
- * }, { deadline: giambio.clock() + 30 });
+ * await giambio.run(async () => {
+ *   const options = { deadline: giambio.clock() + 30 };
+ *   const fast = await giambio.withCancelScope(async () => "done", options);
+ *   const slow = await giambio.withCancelScope(async (scope) => {
+ *     scope.cancel(); // or another task does, or the deadline passes
+ *     await giambio.sleep(1); // the checkpoint that throws the Cancelled
+ *     return "done";
+ *   }, options);
+ *   console.log(fast, slow);
+ * });
+ * ```
+ *
+ * ```text
+ * done undefined
  * ```
  */
 export function withCancelScope<T>(
@@ -80,8 +94,17 @@ export function withCancelScope<T>(
  * @returns `fn`'s value, or `undefined` if the time ran out
  * @example
  * ```ts
- * const reply = await giambio.moveOnAfter(5, () => ask(server));
- * if (reply === undefined) console.log("no reply within 5 s");
+ * await giambio.run(async () => {
+ *   const reply = await giambio.moveOnAfter(5, async () => {
+ *     await giambio.sleep(10); // a slow server
+ *     return "pong";
+ *   });
+ *   if (reply === undefined) console.log(`no reply within 5 s; it is ${giambio.clock()} s`);
+ * });
+ * ```
+ *
+ * ```text
+ * no reply within 5 s; it is 5 s
  * ```
  */
 export function moveOnAfter<T>(
@@ -100,7 +123,7 @@ export function moveOnAfter<T>(
  * @example
  * ```ts
  * const deadline = giambio.clock() + 60;
- * await giambio.moveOnAt(deadline, () => crawl(site));
+ * await giambio.moveOnAt(deadline, () => download(url));
  * ```
  */
 export function moveOnAt<T>(
@@ -121,12 +144,18 @@ export function moveOnAt<T>(
  * @throws `TooSlowError` when the time ran out
  * @example
  * ```ts
- * try {
- *   await giambio.failAfter(2, () => connect(host));
- * } catch (err) {
- *   if (err instanceof giambio.TooSlowError) console.log("connect timed out");
- *   else throw err;
- * }
+ * await giambio.run(async () => {
+ *   try {
+ *     await giambio.failAfter(2, () => giambio.sleep(5)); // a slow connect, say
+ *   } catch (err) {
+ *     if (err instanceof giambio.TooSlowError) console.log(`timed out at ${giambio.clock()} s`);
+ *     else throw err;
+ *   }
+ * });
+ * ```
+ *
+ * ```text
+ * timed out at 2 s
  * ```
  */
 export function failAfter<T>(
@@ -154,7 +183,7 @@ export function failAfter<T>(
  *
  * @example
  * ```ts
- * await giambio.failAt(giambio.clock() + 2, () => connect(host));
+ * await giambio.failAt(giambio.clock() + 2, () => download(url));
  * ```
  */
 export function failAt<T>(

@@ -51,9 +51,10 @@ function findSide(name: string): WorkerSide {
  * @throws an `Error` outside a `runInWorker` call (outside a pool worker, or between calls)
  * @example
  * ```ts
- * // work.mjs, run with runInWorker(url, "fetchAll", [urls])
+ * // work.ts (built to work.js), run with runInWorker(url, "fetchAll", [urls])
  * import { workerSignal } from "giambio/worker";
- * export async function fetchAll(urls) {
+ *
+ * export async function fetchAll(urls: readonly string[]): Promise<string[]> {
  *   const signal = workerSignal();
  *   return Promise.all(urls.map((u) => fetch(u, { signal }).then((r) => r.text())));
  * }
@@ -78,15 +79,21 @@ export function workerSignal(): AbortSignal {
  *   a pool worker of `runInWorker`
  * @example
  * ```ts
- * // primes.mjs, run with runInWorker(url, "countPrimes", [10_000_000])
+ * // primes.ts (built to primes.js), run with runInWorker(url, "countPrimes", [10_000_000])
  * import { checkCancelled } from "giambio/worker";
- * export function countPrimes(limit) {
+ *
+ * export function countPrimes(limit: number): number {
  *   let count = 0;
  *   for (let n = 2; n < limit; n++) {
- *     if (n % 4096 === 0) checkCancelled();
+ *     if (n % 4096 === 0) checkCancelled(); // cheap: one read of shared memory
  *     if (isPrime(n)) count++;
  *   }
  *   return count;
+ * }
+ *
+ * function isPrime(n: number): boolean {
+ *   for (let d = 2; d * d <= n; d++) if (n % d === 0) return false;
+ *   return true;
  * }
  * ```
  */

@@ -28,19 +28,6 @@ import { checkBoolean, checkDeadline } from "../validate";
 import type { Waiter } from "./waiter";
 
 /**
- * A region of code that can be cancelled as a unit, with an optional deadline and shield.
- * Made by `withCancelScope`, `moveOnAfter`, `moveOnAt`, `failAfter`, `failAt`, and by every
- * nursery and task; user code receives it and never constructs one.
- *
- * @example
- * ```ts
- * await giambio.withCancelScope(async (scope) => {
- *   scope.deadline = giambio.clock() + 5; // give up after five seconds
- *   await work();
- * });
- * ```
- */
-/**
  * A hook on a scope: when code of `task` reaches a checkpoint in this (cancelled) scope,
  * it may receive `errorFor(task)` instead of `Cancelled` (a block-form nursery delivers a
  * child's failure into its block this way; see block-nursery.ts).
@@ -51,6 +38,26 @@ export interface CancelHook {
   _errorFor(task: Task): unknown;
 }
 
+/**
+ * A region of code that can be cancelled as a unit, with an optional deadline and shield.
+ * Made by `withCancelScope`, `moveOnAfter`, `moveOnAt`, `failAfter`, `failAt`, and by every
+ * nursery and task; user code receives it and never constructs one.
+ *
+ * @example
+ * ```ts
+ * await giambio.run(async () => {
+ *   await giambio.withCancelScope(async (scope) => {
+ *     scope.deadline = giambio.clock() + 5; // give up after five seconds
+ *     await giambio.sleep(60);
+ *   });
+ *   console.log(`gave up at ${giambio.clock()} s`);
+ * });
+ * ```
+ *
+ * ```text
+ * gave up at 5 s
+ * ```
+ */
 export class CancelScope {
   /** @internal */ _parent: CancelScope | null;
   /** @internal */ readonly _runner: Runner;

@@ -25,7 +25,15 @@ import type { Task } from "./task";
  * @example
  * ```ts
  * const spawned: string[] = [];
- * await giambio.runWith({ instruments: [{ taskSpawned: (t) => spawned.push(t.name) }] }, main);
+ * const instrument: giambio.Instrument = { taskSpawned: (task) => spawned.push(task.name) };
+ * await giambio.runWith({ instruments: [instrument] }, async function main() {
+ *   await giambio.spawn(async function child() {}).join();
+ * });
+ * console.log(spawned);
+ * ```
+ *
+ * ```text
+ * [ 'main', 'child' ]
  * ```
  */
 export interface Instrument {

@@ -38,7 +38,15 @@ export interface TaskNode {
  *
  * @example
  * ```ts
- * console.log(String(taskTree()));
+ * import { taskTree } from "giambio/testing";
+ *
+ * await giambio.run(async function main() {
+ *   console.log(String(taskTree()));
+ * });
+ * ```
+ *
+ * ```text
+ * main #... running
  * ```
  */
 export interface TaskTree {

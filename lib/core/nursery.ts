@@ -30,10 +30,17 @@ const MAX_SPAWN_HOOK_DEPTH = 64;
  *
  * @example
  * ```ts
- * await giambio.withNursery(async (nursery) => {
- *   nursery.spawn(download, "a.txt");
- *   nursery.spawn(download, "b.txt");
- * }); // both downloads have finished here
+ * await giambio.run(async () => {
+ *   await giambio.withNursery(async (nursery) => {
+ *     nursery.spawn(giambio.sleep, 1);
+ *     nursery.spawn(giambio.sleep, 2);
+ *   });
+ *   console.log(`both children have finished at ${giambio.clock()} s`);
+ * });
+ * ```
+ *
+ * ```text
+ * both children have finished at 2 s
  * ```
  */
 export class Nursery {
@@ -105,11 +112,21 @@ export class Nursery {
    *   cancelled and awaited first).
    * @example
    * ```ts
-   * const port = await nursery.start(async (status: giambio.TaskStatus<number>) => {
-   *   const server = await listen();
-   *   status.started(server.port);
-   *   await serve(server);
+   * await giambio.run(async () => {
+   *   await giambio.withNursery(async (nursery) => {
+   *     const port = await nursery.start(async (status: giambio.TaskStatus<number>) => {
+   *       await giambio.sleep(1); // binds a socket, say
+   *       status.started(8080);
+   *       await giambio.sleepForever(); // serves
+   *     });
+   *     console.log(`listening on port ${port} at ${giambio.clock()} s`);
+   *     nursery.cancel(); // stops the server
+   *   });
    * });
+   * ```
+   *
+   * ```text
+   * listening on port 8080 at 1 s
    * ```
    */
   start<A extends unknown[], V = undefined>(

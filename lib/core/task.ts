@@ -45,9 +45,22 @@ let nextId = 1;
  * @typeParam T - what the task's function returns
  * @example
  * ```ts
- * const task = giambio.spawn(fetchUser, 42);
- * console.log(task.name, task.state); // "fetchUser" "pending"
- * const user = await task.join();
+ * async function fetchUser(id: number): Promise<{ id: number; name: string }> {
+ *   await giambio.sleep(1);
+ *   return { id, name: "Ada" };
+ * }
+ *
+ * await giambio.run(async () => {
+ *   const task = giambio.spawn(fetchUser, 42);
+ *   console.log(task.name, task.state);
+ *   const user = await task.join();
+ *   console.log(user.name, task.state);
+ * });
+ * ```
+ *
+ * ```text
+ * fetchUser pending
+ * Ada finished
  * ```
  */
 export class Task<T = unknown> implements Frame {

@@ -22,8 +22,24 @@ import type { Task } from "./task";
  *
  * @example
  * ```ts
- * const trace = (err as { giambioTrace?: giambio.SpawnTraceEntry[] }).giambioTrace;
- * for (const e of trace ?? []) console.log(e.task, e.spawnedAt);
+ * await giambio.runWith({ traceSpawns: true }, async function main() {
+ *   try {
+ *     await giambio.withNursery(async (nursery) => {
+ *       nursery.spawn(async function child() {
+ *         throw new Error("boom");
+ *       });
+ *     });
+ *   } catch (err) {
+ *     const trace = (err as { giambioTrace?: giambio.SpawnTraceEntry[] }).giambioTrace;
+ *     for (const { task, spawnedAt } of trace ?? []) {
+ *       console.log(task, spawnedAt.trim().split("\n")[0]);
+ *     }
+ *   }
+ * });
+ * ```
+ *
+ * ```text
+ * child at ...
  * ```
  */
 export interface SpawnTraceEntry {

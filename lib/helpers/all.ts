@@ -39,8 +39,12 @@ export type AllResults<F extends readonly (() => unknown)[]> = {
  *       return ["hello", "again"];
  *     },
  *   ]);
- *   console.log(user.name, posts.length); // ada 2
+ *   console.log(user.name, posts.length);
  * });
+ * ```
+ *
+ * ```text
+ * ada 2
  * ```
  */
 export function all<const F extends readonly (() => unknown)[]>(fns: F): Promise<AllResults<F>> {

@@ -66,8 +66,12 @@ export type ItemOf<I> =
  *     },
  *     { concurrency: 2 },
  *   );
- *   console.log(sizes); // [ 5, 6, 7 ]
+ *   console.log(sizes);
  * });
+ * ```
+ *
+ * ```text
+ * [ 5, 6, 7 ]
  * ```
  */
 export function map<I extends Iterable<unknown> | AsyncIterable<unknown>, R>(

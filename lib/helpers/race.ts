@@ -37,8 +37,12 @@ import { checkFunctions } from "./all";
  *       return "mirror B";
  *     },
  *   ]);
- *   console.log(fastest); // mirror B (and mirror A was cancelled)
+ *   console.log(fastest); // and mirror A was cancelled
  * });
+ * ```
+ *
+ * ```text
+ * mirror B
  * ```
  */
 export function race<const F extends readonly (() => unknown)[]>(

@@ -23,7 +23,9 @@ export type ErrorMatcher<E> =
  *
  * ```ts
  * try {
- *   await giambio.withNursery(async (nursery) => { ... });
+ *   await giambio.withNursery(async (nursery) => {
+ *     for (const url of urls) nursery.spawn(download, url);
+ *   });
  * } catch (err) {
  *   const [broken, rest] = giambio.splitErrors(err, giambio.BrokenResourceError);
  *   if (rest !== undefined) throw rest;
@@ -41,14 +43,19 @@ export type ErrorMatcher<E> =
  * @returns `[matched, rest]`
  * @throws `TypeError` at the call when `matcher` is not a function
  * @example
- * ```ts
+ * ```ts program
  * const caught = new giambio.MultiError([
  *   new giambio.BrokenResourceError("peer reset"),
  *   new giambio.MultiError([new TypeError("bug"), new giambio.BrokenResourceError("gone")]),
  * ]);
  * const [broken, rest] = giambio.splitErrors(caught, giambio.BrokenResourceError);
- * console.log((broken as giambio.MultiError).errors.length); // 2
- * console.log(rest); // the TypeError alone: its group was left with one member
+ * console.log(String(broken));
+ * console.log(String(rest)); // the TypeError alone: its group was left with one member
+ * ```
+ *
+ * ```text
+ * MultiError: 2 tasks failed: BrokenResourceError: peer reset; BrokenResourceError: gone
+ * TypeError: bug
  * ```
  */
 export function splitErrors<E>(

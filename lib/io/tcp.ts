@@ -44,7 +44,7 @@ export interface ResolvedAddress {
  *
  * @example
  * ```ts
- * await giambio.openTcpStream("example.com", 80, { happyEyeballsDelay: 0.1 });
+ * await using sock = await giambio.openTcpStream("example.com", 80, { happyEyeballsDelay: 0.1 });
  * ```
  */
 export interface OpenTcpStreamOptions {
@@ -231,7 +231,7 @@ async function openStream(
  *
  * @example
  * ```ts
- * await nursery.start(giambio.serveTcp, handler, 0, { host: "127.0.0.1", backlog: 128 });
+ * await using listener = await giambio.listenTcp(0, "127.0.0.1", { backlog: 128 });
  * ```
  */
 export interface ListenOptions {
@@ -299,9 +299,18 @@ export function listen(
  * @param host - the address to bind (default: every interface)
  * @returns a listener: `accept()` connections, `close()` it (or `await using`)
  * @example
- * ```ts
- * await using listener = await giambio.listenTcp(0, "127.0.0.1");
- * console.log(listener.address.port);
+ * ```ts realtime
+ * await giambio.run(async () => {
+ *   await using listener = await giambio.listenTcp(0, "127.0.0.1"); // port 0: any free port
+ *   await using client = await giambio.openTcpStream("127.0.0.1", listener.address.port);
+ *   await using conn = await listener.accept();
+ *   await client.sendAll(Buffer.from("hello"));
+ *   console.log(Buffer.from(await conn.receive()).toString());
+ * });
+ * ```
+ *
+ * ```text
+ * hello
  * ```
  */
 export function listenTcp(
@@ -345,13 +354,22 @@ export type ConnectionHandler = (stream: AsyncSocket) => unknown;
  * swallowed).
  *
  * @example
- * ```ts
- * await giambio.withNursery(async (nursery) => {
- *   const addr = await nursery.start(giambio.serveTcp, async (stream) => {
- *     await stream.sendAll(Buffer.from("hello\n"));
- *   }, 0, { host: "127.0.0.1" });
- *   console.log(`serving on port ${addr.port}`);
+ * ```ts realtime
+ * await giambio.run(async () => {
+ *   await giambio.withNursery(async (nursery) => {
+ *     const greet = async (stream: giambio.AsyncSocket): Promise<void> => {
+ *       await stream.sendAll(Buffer.from("hello\n"));
+ *     };
+ *     const addr = await nursery.start(giambio.serveTcp, greet, 0, { host: "127.0.0.1" });
+ *     await using client = await giambio.openTcpStream("127.0.0.1", addr.port);
+ *     console.log(Buffer.from(await client.receive()).toString().trim());
+ *     nursery.cancel(); // stops the server
+ *   });
  * });
+ * ```
+ *
+ * ```text
+ * hello
  * ```
  */
 export function serveTcp(

@@ -119,7 +119,19 @@ async function openTls(
  *
  * @example
  * ```ts
- * const addr = await nursery.start(giambio.serveTls, echo, 0, { key, cert });
+ * import { readFileSync } from "node:fs";
+ *
+ * const tlsOptions = { key: readFileSync("key.pem"), cert: readFileSync("cert.pem") };
+ * async function echo(stream: giambio.AsyncSocket): Promise<void> {
+ *   for (let data = await stream.receive(); data.length > 0; data = await stream.receive()) {
+ *     await stream.sendAll(data);
+ *   }
+ * }
+ *
+ * await giambio.withNursery(async (nursery) => {
+ *   const addr = await nursery.start(giambio.serveTls, echo, 0, tlsOptions);
+ *   console.log(`serving on port ${addr.port}`);
+ * });
  * ```
  */
 export function serveTls(

@@ -22,7 +22,12 @@ export type { StdioMode } from "./spawn-child";
  *
  * @example
  * ```ts
- * giambio.openProcess(["make"], { cwd: "/src", stdin: "ignore", stderr: "inherit" });
+ * await using proc = giambio.openProcess(["make"], {
+ *   cwd: "/src",
+ *   stdin: "ignore",
+ *   stderr: "inherit",
+ * });
+ * await proc.wait();
  * ```
  */
 export interface OpenProcessOptions extends ProcessOptions {
@@ -69,10 +74,16 @@ export interface OpenProcessOptions extends ProcessOptions {
  * @throws a `TypeError` for a bad argument; an `Error` naming the program (with `code`
  *   `"ENOENT"` or `"EACCES"`) when it cannot be started
  * @example
- * ```ts
- * await using proc = giambio.openProcess(["cat"]);
- * await proc.stdin!.sendAll(Buffer.from("ping"));
- * console.log(Buffer.from(await proc.stdout!.receive()).toString()); // ping
+ * ```ts realtime
+ * await giambio.run(async () => {
+ *   await using proc = giambio.openProcess(["cat"]);
+ *   await proc.stdin!.sendAll(Buffer.from("ping"));
+ *   console.log(Buffer.from(await proc.stdout!.receive()).toString());
+ * });
+ * ```
+ *
+ * ```text
+ * ping
  * ```
  */
 export function openProcess(

@@ -51,12 +51,21 @@ const MAKING = Symbol("giambio.Process");
  * `Cancelled` goes on only once the child is gone.
  *
  * @example
- * ```ts
- * await using proc = giambio.openProcess(["sort"]);
- * await proc.stdin!.sendAll(Buffer.from("b\na\n"));
- * await proc.stdin!.sendEof();
- * const sorted = await proc.stdout!.receive(); // "a\nb\n"
- * console.log(await proc.wait()); // 0
+ * ```ts realtime
+ * await giambio.run(async () => {
+ *   await using proc = giambio.openProcess(["sort"]);
+ *   await proc.stdin!.sendAll(Buffer.from("b\na\n"));
+ *   await proc.stdin!.sendEof();
+ *   console.log(Buffer.from(await proc.stdout!.receive()).toString());
+ *   console.log(await proc.wait());
+ * });
+ * ```
+ *
+ * ```text
+ * a
+ * b
+ *
+ * 0
  * ```
  */
 export class Process {
@@ -135,9 +144,15 @@ export class Process {
    * @returns the exit status, or `null` when a signal ended the child (see `signalCode`)
    * @throws `Cancelled` when cancelled
    * @example
-   * ```ts
-   * await using proc = giambio.openProcess(["sleep", "1"]);
-   * console.log(await proc.wait()); // 0
+   * ```ts realtime
+   * await giambio.run(async () => {
+   *   await using proc = giambio.openProcess(["sh", "-c", "exit 3"]);
+   *   console.log(await proc.wait());
+   * });
+   * ```
+   *
+   * ```text
+   * 3
    * ```
    */
   wait(): Promise<number | null> {
@@ -155,9 +170,16 @@ export class Process {
    * @returns whether the signal was sent
    * @throws a `TypeError` for an unknown signal
    * @example
-   * ```ts
-   * proc.kill("SIGINT");
-   * await proc.wait();
+   * ```ts realtime
+   * await giambio.run(async () => {
+   *   await using proc = giambio.openProcess(["sleep", "10"]);
+   *   proc.kill("SIGINT");
+   *   console.log(await proc.wait(), proc.signalCode);
+   * });
+   * ```
+   *
+   * ```text
+   * null SIGINT
    * ```
    */
   kill(signal: NodeJS.Signals | number = "SIGTERM"): boolean {

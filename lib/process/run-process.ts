@@ -34,8 +34,16 @@ import {
  * Options of {@link runProcess}.
  *
  * @example
- * ```ts
- * await giambio.runProcess(["wc", "-l"], { input: "a\nb\n", captureStdout: true, check: false });
+ * ```ts realtime
+ * await giambio.run(async () => {
+ *   const options = { input: "a\nb\n", captureStdout: true, check: false };
+ *   const { stdout, exitCode } = await giambio.runProcess(["wc", "-l"], options);
+ *   console.log(stdout?.toString().trim(), exitCode);
+ * });
+ * ```
+ *
+ * ```text
+ * 2 0
  * ```
  */
 export interface RunProcessOptions extends ProcessOptions {
@@ -102,9 +110,15 @@ interface RunSpec {
  *   (with `code` `"ENOENT"` or `"EACCES"`) when it cannot be started; a
  *   {@link ProcessError} when it fails and `check` is on; `Cancelled` when cancelled
  * @example
- * ```ts
- * const { stdout } = await giambio.runProcess(["git", "rev-parse", "HEAD"], { captureStdout: true });
- * console.log(stdout!.toString().trim());
+ * ```ts realtime
+ * await giambio.run(async () => {
+ *   const { stdout } = await giambio.runProcess(["echo", "hello"], { captureStdout: true });
+ *   console.log(stdout!.toString().trim());
+ * });
+ * ```
+ *
+ * ```text
+ * hello
  * ```
  */
 export function runProcess(

@@ -44,13 +44,22 @@ function checkTokens(value: unknown, name: string): asserts value is number {
  * @param totalTokens - how many borrowers at once, an integer >= 1 (or `Infinity`)
  * @example
  * ```ts
- * const limiter = new giambio.CapacityLimiter(10);
- * for (const url of urls) {
- *   nursery.spawn(async () => {
- *     await using _ = await limiter.hold();
- *     await crawl(url); // at most ten at a time
+ * await giambio.run(async () => {
+ *   const limiter = new giambio.CapacityLimiter(2);
+ *   await giambio.withNursery(async (nursery) => {
+ *     for (let i = 0; i < 6; i++) {
+ *       nursery.spawn(async () => {
+ *         await using _ = await limiter.hold();
+ *         await giambio.sleep(1); // at most two at a time
+ *       });
+ *     }
  *   });
- * }
+ *   console.log(`six one-second jobs took ${giambio.clock()} s`);
+ * });
+ * ```
+ *
+ * ```text
+ * six one-second jobs took 3 s
  * ```
  */
 export class CapacityLimiter {

@@ -37,14 +37,25 @@ export interface ConditionStatistics {
  * @param lock - the lock to use (default: a new `Lock`)
  * @example
  * ```ts
- * const cond = new giambio.Condition();
- * const queue: string[] = [];
- * // consumer
- * await cond.acquire();
- * while (queue.length === 0) await cond.wait();
- * const item = queue.shift();
- * cond.release();
- * // producer, elsewhere: await cond.acquire(); queue.push("x"); cond.notify(); cond.release();
+ * await giambio.run(async () => {
+ *   const cond = new giambio.Condition();
+ *   const queue: string[] = [];
+ *   giambio.spawn(async () => {
+ *     await giambio.sleep(1);
+ *     await cond.acquire(); // the producer
+ *     queue.push("job");
+ *     cond.notify();
+ *     cond.release();
+ *   });
+ *   await cond.acquire(); // the consumer
+ *   while (queue.length === 0) await cond.wait();
+ *   console.log(`got a ${queue.shift()} at ${giambio.clock()} s`);
+ *   cond.release();
+ * });
+ * ```
+ *
+ * ```text
+ * got a job at 1 s
  * ```
  */
 export class Condition {

@@ -20,12 +20,19 @@ export interface EventStatistics {
  *
  * @example
  * ```ts
- * const ready = new giambio.Event();
- * giambio.spawn(async () => {
- *   await giambio.sleep(1);
- *   ready.set();
+ * await giambio.run(async () => {
+ *   const ready = new giambio.Event();
+ *   giambio.spawn(async () => {
+ *     await giambio.sleep(1);
+ *     ready.set();
+ *   });
+ *   await ready.wait();
+ *   console.log(`ready at ${giambio.clock()} s`);
  * });
- * await ready.wait(); // one second later
+ * ```
+ *
+ * ```text
+ * ready at 1 s
  * ```
  */
 export class Event {

@@ -13,6 +13,7 @@
  *
  * @example
  * ```ts
+ * const lock = new giambio.Lock();
  * {
  *   await using _ = await lock.hold();
  *   // ... the lock is held here ...

@@ -39,11 +39,20 @@ export interface LockStatistics {
  *
  * @example
  * ```ts
- * const lock = new giambio.Lock();
- * {
- *   await using _ = await lock.hold();
- *   await writeTheFile(); // no other task holds the lock here
- * }
+ * await giambio.run(async () => {
+ *   const lock = new giambio.Lock();
+ *   async function write(name: string): Promise<void> {
+ *     await using _ = await lock.hold();
+ *     console.log(`${name} writes at ${giambio.clock()} s`); // no other task holds the lock here
+ *     await giambio.sleep(1);
+ *   }
+ *   await giambio.all([() => write("a"), () => write("b")]);
+ * });
+ * ```
+ *
+ * ```text
+ * a writes at 0 s
+ * b writes at 1 s
  * ```
  */
 export class Lock {

@@ -42,8 +42,17 @@ export interface SemaphoreStatistics {
  * const slots = new giambio.Semaphore(3); // at most three downloads at once
  * async function download(url: string): Promise<void> {
  *   await using _ = await slots.hold();
- *   await fetchIt(url);
+ *   await giambio.sleep(1); // fetches `url`, say
  * }
+ *
+ * await giambio.run(async () => {
+ *   await giambio.map(["a", "b", "c", "d", "e"], download);
+ *   console.log(`five downloads took ${giambio.clock()} s`);
+ * });
+ * ```
+ *
+ * ```text
+ * five downloads took 2 s
  * ```
  */
 export class Semaphore {

@@ -22,10 +22,20 @@ let pairing = false;
  *
  * @example
  * ```ts
- * const [a, b] = memoryStreamPair();
- * await a.sendAll(Buffer.from("hi"));
- * await a.sendEof();
- * await b.receive(); // "hi", then an empty result
+ * import { memoryStreamPair } from "giambio/testing";
+ *
+ * await giambio.run(async () => {
+ *   const [a, b] = memoryStreamPair();
+ *   await a.sendAll(Buffer.from("hi"));
+ *   await a.sendEof();
+ *   console.log(Buffer.from(await b.receive()).toString());
+ *   console.log((await b.receive()).length); // the end: an empty result
+ * });
+ * ```
+ *
+ * ```text
+ * hi
+ * 0
  * ```
  */
 export class MemoryStream implements Stream {
@@ -210,9 +220,15 @@ function eofTo(op: Operation<void>, s: MemoryStream): void {
  * ```ts
  * import { memoryStreamPair } from "giambio/testing";
  *
- * const [client, server] = memoryStreamPair();
- * await client.sendAll(Buffer.from("ping"));
- * console.log(Buffer.from(await server.receive()).toString()); // ping
+ * await giambio.run(async () => {
+ *   const [client, server] = memoryStreamPair();
+ *   await client.sendAll(Buffer.from("ping"));
+ *   console.log(Buffer.from(await server.receive()).toString());
+ * });
+ * ```
+ *
+ * ```text
+ * ping
  * ```
  */
 export function memoryStreamPair(limit = DEFAULT_MAX): [MemoryStream, MemoryStream] {

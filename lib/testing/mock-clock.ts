@@ -10,6 +10,8 @@ import { checkDuration, checkOptions, describe, type ClockListener, type RunCloc
  *
  * @example
  * ```ts
+ * import { MockClock } from "giambio/testing";
+ *
  * const clock = new MockClock({ autojump: 0.01, start: 100 }); // jump after 10 ms of real idleness
  * ```
  */
@@ -39,8 +41,12 @@ export interface MockClockOptions {
  * const clock = new MockClock({ autojump: true });
  * await giambio.runWith({ clock }, async () => {
  *   await giambio.sleep(3600);
- *   console.log(giambio.clock()); // 3600
+ *   console.log(giambio.clock());
  * });
+ * ```
+ *
+ * ```text
+ * 3600
  * ```
  */
 export class MockClock implements RunClock {

@@ -29,6 +29,11 @@ export type { TaskNode, TaskTree } from "../core";
  *   });
  * });
  * ```
+ *
+ * ```text
+ * main #... running
+ * └─ worker #... running, waiting on sleep until 5
+ * ```
  */
 export function taskTree(): TaskTree {
   return describeCurrentRun(currentFrame("taskTree"));

@@ -34,9 +34,13 @@ import { checkDuration, currentFrame, operation, waitIdle, type Operation } from
  *     await giambio.sleepForever();
  *   });
  *   await waitAllTasksBlocked();
- *   console.log(steps); // 1
+ *   console.log(steps);
  *   task.cancel();
  * });
+ * ```
+ *
+ * ```text
+ * 1
  * ```
  */
 export function waitAllTasksBlocked(cushion = 0): Promise<void> {

@@ -1,5 +1,6 @@
 /**
- * Names that the docs' `<!-- fragment -->` blocks may use without defining them: the
+ * Names that the docs' `<!-- fragment -->` blocks (and the TSDoc examples that are
+ * fragments, see spec/tsdoc-examples.spec.ts) may use without defining them: the
  * stand-ins for "your code" in before/after comparisons (a download, a database call).
  * Only fragments see them (they are type-checked, never run); a full example defines
  * everything it uses. Keep the list short and the types plain.

@@ -87,6 +87,7 @@ describe("withVirtualTime", () => {
       execFile(
         process.execPath,
         [
+          "--test-reporter=tap", // Node 24's default (spec) differs from Node 20's (tap)
           "-r",
           path.join(ROOT, "spec/support/ts-register.js"),
           path.join(ROOT, "spec/fixtures/virtual-time.node-test.ts"),

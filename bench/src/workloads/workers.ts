@@ -3,7 +3,8 @@
  * (one per core, `os.availableParallelism()`).
  *
  * - 10,000 tiny calls (`add(a, b)`), all asked for at once: calls per second (target: at
- *   least piscina's).
+ *   least piscina's); and the same calls through `map` with a concurrency of two per
+ *   thread, giambio's usual way to queue many calls (no target: shown beside it).
  * - 64 CPU tasks of 20 ms on N workers: wall time against the ideal 64 × 20 ms ÷ N
  *   (target ≤ 1.2×).
  * - Cancel latency: a worker spinning forever without checking, under `"terminate"` with
@@ -83,6 +84,15 @@ export const workers = defineWorkload({
           (i) => giambio.runInWorker<M>(MODULE, "add", [i, 1]),
         );
         const tinyMs = now() - t0;
+        // The same calls through map's own bound: at most two calls per thread in flight,
+        // so 4 tasks live at a time rather than 10,000 parked on the limiter.
+        t0 = now();
+        await giambio.map(
+          Array.from({ length: size.calls }, (_, i) => i),
+          (i) => giambio.runInWorker<M>(MODULE, "add", [i, 1]),
+          { concurrency: 2 * threads },
+        );
+        const boundedMs = now() - t0;
         t0 = now();
         await giambio.map(Array.from({ length: size.cpuTasks }), () =>
           giambio.runInWorker<M>(MODULE, "spin", [size.cpuMs]),
@@ -101,6 +111,7 @@ export const workers = defineWorkload({
         const cancelMs = now() - cancelledAt;
         return {
           callsPerSecond: (size.calls / tinyMs) * 1000,
+          boundedCallsPerSecond: (size.calls / boundedMs) * 1000,
           cpuRatio: cpuMs / ((size.cpuTasks * size.cpuMs) / threads),
           cancelMs,
         };
@@ -116,6 +127,14 @@ export const workers = defineWorkload({
       baselineName: "piscina",
       giambio: "giambioWorker",
       target: ratioAtLeast(1),
+    },
+    {
+      label: "10,000 tiny calls through map({ concurrency: 2 × N }) (calls/s)",
+      unit: "/s",
+      metric: "callsPerSecond",
+      baseline: "piscina",
+      baselineName: "piscina",
+      giambio: ["giambioWorker", "boundedCallsPerSecond"],
     },
     {
       label: "64 CPU tasks of 20 ms: wall time ÷ the ideal 64 × 20 ms ÷ N",

@@ -167,7 +167,8 @@ async function mapWorker(job: MapJob): Promise<void> {
   for (;;) {
     await checkpointIn(frame);
     if (job.done) return;
-    const step = await pull(job);
+    // A sync iterator is read in place: no promise per item for the pull.
+    const step = job.isAsync ? await pullAsync(job) : pullSync(job);
     if (step.done === true) {
       job.done = true;
       return;
@@ -181,15 +182,16 @@ async function mapWorker(job: MapJob): Promise<void> {
   }
 }
 
-async function pull(job: MapJob): Promise<IteratorResult<unknown>> {
-  if (!job.isAsync) {
-    try {
-      return (job.iterator as Iterator<unknown>).next();
-    } catch (err) {
-      job.done = true; // a failed iterator is finished: it is not closed
-      throw err;
-    }
+function pullSync(job: MapJob): IteratorResult<unknown> {
+  try {
+    return (job.iterator as Iterator<unknown>).next();
+  } catch (err) {
+    job.done = true; // a failed iterator is finished: it is not closed
+    throw err;
   }
+}
+
+async function pullAsync(job: MapJob): Promise<IteratorResult<unknown>> {
   // Async iterators get one `next()` at a time: a worker waits for another's pull first.
   while (job.pulling !== null) await job.pulling.catch(() => {});
   if (job.done) return { done: true, value: undefined };

@@ -4,6 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
+import { onLines } from "./support/lines";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -21,18 +22,10 @@ function runFixture(scenario: string, triggers: string[]): Promise<string[]> {
       { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
     );
     const lines: string[] = [];
-    let buffer = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      buffer += chunk;
-      let i: number;
-      while ((i = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 1);
-        lines.push(line);
-        if (triggers.includes(line)) child.kill("SIGINT");
-      }
+    onLines(child.stdout, (line) => {
+      lines.push(line);
+      if (triggers.includes(line)) child.kill("SIGINT");
     });
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", reject);

@@ -13,6 +13,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
+import { onLines } from "../support/lines";
 import * as tls from "node:tls";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -71,16 +72,9 @@ class FaultServer {
   exitCode: number | null | undefined = undefined;
 
   constructor(readonly child: ChildProcessWithoutNullStreams) {
-    let buffer = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      buffer += chunk;
-      let i: number;
-      while ((i = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 1);
-        if (line.startsWith("{")) this.waiting.shift()?.(JSON.parse(line) as Stats);
-        else this.lines.push(line);
-      }
+    onLines(child.stdout, (line) => {
+      if (line.startsWith("{")) this.waiting.shift()?.(JSON.parse(line) as Stats);
+      else this.lines.push(line);
     });
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (this.stderr += chunk));
     this.exited = new Promise((resolve) =>

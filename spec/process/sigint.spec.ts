@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
+import { onLines } from "../support/lines";
 import { checkNoProcessLeft, isRunning, waitGone } from "../support/processes";
 
 checkNoProcessLeft();
@@ -25,20 +26,12 @@ it("SIGINT cancels the run, which stops every child and grandchild before it rej
       { cwd: ROOT, env: process.env, stdio: ["ignore", "pipe", "pipe"] },
     );
     const seen: string[] = [];
-    let buffer = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      buffer += chunk;
-      let i: number;
-      while ((i = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 1);
-        seen.push(line);
-        if (/^\d+ \d+$/.test(line)) {
-          pids.push(...line.split(" ").map(Number));
-          if (pids.length === 4) child.kill("SIGINT");
-        }
+    onLines(child.stdout, (line) => {
+      seen.push(line);
+      if (/^\d+ \d+$/.test(line)) {
+        pids.push(...line.split(" ").map(Number));
+        if (pids.length === 4) child.kill("SIGINT");
       }
     });
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

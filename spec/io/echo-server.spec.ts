@@ -36,7 +36,9 @@ function client(
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
+  // Up to 20 s: the example transpiles lib/ on load, which takes several seconds on a busy
+  // machine (the tests' own timeouts are 30 s).
+  for (let i = 0; i < 2000; i++) {
     if (check()) return;
     await new Promise((r) => setTimeout(r, 10));
   }

@@ -39,7 +39,8 @@ export function withNursery<T>(
  * Opens a nursery for an `await using` block. The block's code runs under the nursery's
  * cancel scope, and `spawn()` in it puts children in this nursery. End the block's happy
  * path with `await nursery.join()`; leaving the block otherwise cancels and awaits the
- * children (see SPEC §4 and the nursery guide for exactly what is thrown when).
+ * children. What is thrown in each case is written once, in the Nurseries guide ("The block
+ * form", and its table "The cases at a glance").
  *
  * @returns the nursery; dispose it with `await using`
  * @example

@@ -132,9 +132,10 @@ export type WorkerCallArgs<M, K extends WorkerFunctionName<M>> = {
  * @typeParam M - the module's type, `typeof import("./module.js")`
  * @typeParam K - the export's name, when the result must be typed exactly
  * @param module - the module: a `URL`, an absolute path, or `./`/`../` from the current directory
- * @param exportName - the name of the exported function (`"default"` for a default export)
- * @param args - the arguments, in an array (default none)
- * @param options - `limiter`, `transfer`, `cancel`, `grace`, `resourceLimits`
+ * @param call - the rest of the arguments, `exportName, args?, options?`: the name of the
+ *   exported function (`"default"` for a default export); its arguments, in an array
+ *   (default none; left out only when the function takes none); and the options
+ *   `limiter`, `transfer`, `cancel`, `grace`, `resourceLimits`
  * @returns the function's result, awaited in the worker, then cloned
  * @throws what the function threw, with its `name`, `message` and the worker's `stack`
  *   (built-in classes such as `TypeError` are rebuilt as themselves; own properties that

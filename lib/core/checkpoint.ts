@@ -37,3 +37,12 @@ function checkpointBody(op: Operation<void>): void {
 export function clockIn(frame: Frame): number {
   return frame._task._runner._clock.now();
 }
+
+/**
+ * Whether the code running in `frame` has been cancelled: its next checkpoint would throw
+ * `Cancelled`. Costs one field read; it neither yields nor throws.
+ */
+/** @internal */
+export function cancelPendingIn(frame: Frame): boolean {
+  return frame._scope._cancelled;
+}

@@ -44,7 +44,7 @@ export { operation, compound, type Operation } from "./operation";
 /** @internal */
 export { ParkingLot } from "./parking-lot";
 /** @internal */
-export { checkpointIn, clockIn } from "./checkpoint";
+export { checkpointIn, clockIn, cancelPendingIn } from "./checkpoint";
 /** @internal */
 export type { Waiter } from "./waiter";
 /** @internal */

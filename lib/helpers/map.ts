@@ -8,6 +8,7 @@ import {
   checkFunction,
   checkInteger,
   checkOptions,
+  cancelPendingIn,
   checkpointIn,
   compound,
   currentFrame,
@@ -43,10 +44,11 @@ export type ItemOf<I> =
  * is closed (its `return()` is called, so a generator's `finally` runs), and the failure
  * is thrown as a nursery throws it.
  *
- * Cancellation: a checkpoint, and one before each item is pulled. When the caller is
- * cancelled, the running calls are cancelled and awaited, the input is closed, and `map`
- * throws `Cancelled`; results already computed are lost, items not yet pulled stay in the
- * iterator (which is closed).
+ * Cancellation: a checkpoint. Before each item is pulled, a worker checks for
+ * cancellation (and yields to the other tasks every 16 items). When the caller is
+ * cancelled, no further item is pulled, the running calls are cancelled and awaited, the
+ * input is closed, and `map` throws `Cancelled`; results already computed are lost, items
+ * not yet pulled stay in the iterator (which is closed).
  *
  * @param items - what to map over; an async iterable is pulled with one `next()` at a time
  * @param fn - called with each item and its index (from 0)
@@ -162,10 +164,18 @@ async function mapBody(frame: Frame, job: MapJob): Promise<unknown[]> {
   return job.results;
 }
 
+/**
+ * How many items a worker takes between two checkpoints while it is not cancelled. A
+ * cancellation is seen before the very next item either way (`cancelPendingIn`); the
+ * checkpoint is for fairness, and each costs a promise, which Node 20's promise hooks
+ * make dear.
+ */
+const ITEMS_PER_CHECKPOINT = 16;
+
 async function mapWorker(job: MapJob): Promise<void> {
   const frame = currentFrame("map");
-  for (;;) {
-    await checkpointIn(frame);
+  for (let taken = 0; ; taken++) {
+    if (taken % ITEMS_PER_CHECKPOINT === 0 || cancelPendingIn(frame)) await checkpointIn(frame);
     if (job.done) return;
     // A sync iterator is read in place: no promise per item for the pull.
     const step = job.isAsync ? await pullAsync(job) : pullSync(job);

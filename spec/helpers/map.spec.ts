@@ -175,6 +175,45 @@ describe("map", () => {
     }),
   );
 
+  it(
+    "pulls no item after a cancellation, even when fn never waits",
+    withVirtualTime(async () => {
+      let pulled = 0;
+      function* items(): Generator<number> {
+        for (;;) yield ++pulled;
+      }
+      await giambio.withCancelScope(async (scope) => {
+        await giambio.map(
+          items(),
+          (n) => {
+            if (n === 3) scope.cancel();
+            return n;
+          },
+          { concurrency: 1 },
+        );
+      });
+      expect(pulled).toBe(3);
+    }),
+  );
+
+  it("lets the event loop run while it maps a long input with a function that never waits", async () => {
+    // A budget of a nanosecond: the map's checkpoints are soon told to yield to the event
+    // loop, whatever the machine's speed. Without them it never would until it ended.
+    await giambio.runWith({ turnBudget: 1e-9 }, async () => {
+      let mapped = 0;
+      let seenByImmediate = -1;
+      setImmediate(() => (seenByImmediate = mapped));
+      await giambio.map(
+        Array.from({ length: 100_000 }, (_, i) => i),
+        () => mapped++,
+        { concurrency: 1 },
+      );
+      // The map took its checkpoints, and the scheduler's yield policy let I/O in.
+      expect(seenByImmediate).toBeGreaterThanOrEqual(0);
+      expect(seenByImmediate).toBeLessThan(100_000);
+    });
+  });
+
   it("infers the item type from arrays, iterables and async iterables", async () => {
     await giambio.run(async () => {
       const lengths: number[] = await giambio.map(new Set(["a", "bb"]), (s) => s.length);

@@ -41,6 +41,17 @@ export function checkDuration(value: unknown, name: string): asserts value is nu
   }
 }
 
+/**
+ * Throws unless `value` is a finite number >= `min`: a `TypeError` for what is not a number
+ * or is `NaN` (as in `checkDuration`), a `RangeError` for one below `min` or infinite.
+ */
+/** @internal */
+export function checkFiniteNumber(value: unknown, name: string, min = 0): asserts value is number {
+  const expected = `Expected \`${name}\` to be a finite number >= ${min}, got ${describe(value)}`;
+  if (typeof value !== "number" || Number.isNaN(value)) throw new TypeError(expected);
+  if (value < min || !Number.isFinite(value)) throw new RangeError(expected);
+}
+
 /** Throws unless `value` is a number that is not `NaN` (`±Infinity` allowed). */
 /** @internal */
 export function checkDeadline(value: unknown, name: string): asserts value is number {

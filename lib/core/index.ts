@@ -70,6 +70,7 @@ export {
   describe,
   checkFunction,
   checkDuration,
+  checkFiniteNumber,
   checkDeadline,
   checkBoolean,
   checkOptions,

@@ -5,13 +5,14 @@
  * @module
  */
 import {
+  checkDuration,
+  checkFiniteNumber,
   checkFunction,
   checkInteger,
   checkOptions,
   checkpointIn,
   compound,
   currentFrame,
-  describe,
   type Frame,
 } from "../core";
 import { isCancelled } from "../errors";
@@ -124,22 +125,12 @@ function checkRetryOptions(options: RetryOptions | undefined): RetryPlan {
     retryIf: options?.retryIf,
   };
   checkInteger(plan.attempts, "options.attempts", 1, Number.MAX_SAFE_INTEGER, true);
-  checkSeconds(plan.delay, "options.delay", 0, false);
-  checkSeconds(plan.factor, "options.factor", 1, false);
-  checkSeconds(plan.maxDelay, "options.maxDelay", 0, true);
-  checkSeconds(plan.jitter, "options.jitter", 0, false);
+  checkFiniteNumber(plan.delay, "options.delay");
+  checkFiniteNumber(plan.factor, "options.factor", 1);
+  checkDuration(plan.maxDelay, "options.maxDelay");
+  checkFiniteNumber(plan.jitter, "options.jitter");
   if (plan.retryIf !== undefined) checkFunction(plan.retryIf, "options.retryIf");
   return plan;
-}
-
-function checkSeconds(value: unknown, name: string, min: number, allowInfinity: boolean): void {
-  const expected = `a ${allowInfinity ? "" : "finite "}number >= ${min}`;
-  if (typeof value !== "number") {
-    throw new TypeError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
-  }
-  if (Number.isNaN(value) || value < min || (!allowInfinity && !Number.isFinite(value))) {
-    throw new RangeError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
-  }
 }
 
 /**

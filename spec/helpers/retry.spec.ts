@@ -168,6 +168,7 @@ describe("retry", () => {
         "Expected `options.delay` to be a finite number >= 0, got `-1` (number)",
       );
       expect(() => giambio.retry(ok, { delay: Infinity })).toThrow(RangeError);
+      expect(() => giambio.retry(ok, { delay: NaN })).toThrow(TypeError); // as checkDuration
       expect(() => giambio.retry(ok, { factor: 0.5 })).toThrow(
         "Expected `options.factor` to be a finite number >= 1, got `0.5` (number)",
       );
